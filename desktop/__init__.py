@@ -1,0 +1,1 @@
+"""The launcher that turns the Shelfmark web app into a desktop program."""

@@ -1,0 +1,44 @@
+"""Command-line arguments for ``main.py`` (and the frozen program)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from webapp.version import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shelfmark",
+        description="Shelfmark: a private, offline library and reading journal.",
+    )
+    parser.add_argument("--version", action="version", version=f"Shelfmark {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="use this folder for the library (default: the platform's data folder, or SHELFMARK_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="serve without a window and print the address to open on standard output",
+    )
+    parser.add_argument("--gui", choices=["gtk", "qt"], help="the window toolkit (Linux; default gtk)")
+    parser.add_argument("--verbose", action="store_true", help="log more to standard error")
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="run as a multi-user server where everyone signs in")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument("--data-dir", dest="serve_data_dir", metavar="DIR", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from desktop import launcher
+
+    if args.command == "serve":
+        return launcher.run_server(args)
+    return launcher.run_desktop(args)

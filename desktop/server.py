@@ -1,0 +1,77 @@
+"""Waitress in a background thread, with one owner for its whole life.
+
+Bind first, read the real port back (port 0 lets the OS choose), and only then hand
+the URL to anyone: a URL built from the requested port would be wrong (Datasette's
+``-p 0`` pitfall).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from waitress import wasyncore
+from waitress.server import create_server
+
+log = logging.getLogger(__name__)
+
+
+class LocalServer:
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+        self.app = app
+        self.host = host
+        self.requested_port = port
+        self.threads = threads
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+
+    def start(self) -> None:
+        self._server = create_server(
+            self.app,
+            host=self.host,
+            port=self.requested_port,
+            threads=self.threads,
+            ident="Shelfmark",
+            asyncore_loop_timeout=0.25,
+            clear_untrusted_proxy_headers=True,
+        )
+        self._thread = threading.Thread(target=self._serve, name="shelfmark-server", daemon=True)
+        self._thread.start()
+        log.info("Serving on %s", self.url)
+
+    def _serve(self) -> None:
+        try:
+            self._server.run()
+        finally:
+            self._stopped.set()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("The server has not started.")
+        return int(self._server.effective_port)
+
+    @property
+    def url(self) -> str:
+        host = self._server.effective_host if self._server is not None else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop accepting, let running requests finish (up to ``timeout``), close sockets."""
+        server = self._server
+        if server is None:
+            return
+        server.task_dispatcher.shutdown(timeout=timeout)
+        # Close the listening socket and channels from the loop's own thread: the
+        # trigger runs the thunk there, and the loop ends once its map is empty.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if not self._stopped.is_set():
+            log.warning("The server thread did not stop within %.1f s", timeout)
+        self._server = None
+        log.info("Server stopped")

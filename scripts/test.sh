@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install everything a fresh Debian machine lacks, then run every test: lint, unit,
+# integration, PostgreSQL, browser (Chromium) and desktop (pywebview under Xvfb).
+# Extra arguments go to pytest (e.g. -m "not desktop").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh --tests
+bash scripts/venv.sh requirements-dev.txt
+export SHELFMARK_TEST_POSTGRES_URL=${SHELFMARK_TEST_POSTGRES_URL:-$(bash scripts/start-postgres.sh)}
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+echo "== pytest"
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [[ $status -eq 5 ]]; then
+  echo "pytest collected no tests: that is a failure" >&2
+  exit 1
+fi
+exit $status

@@ -1,0 +1,90 @@
+"""The launcher as a real subprocess in --headless mode."""
+
+import signal
+import sqlite3
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.desktop.launching import MAIN, get, listening_addresses, port_is_free
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+
+
+@pytest.fixture
+def running(launcher, tmp_path):
+    return launcher(tmp_path / "library", "--headless")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_headless_serves_on_loopback_only_and_stops_cleanly(running, sig) -> None:
+    url = running.read_url()
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port
+
+    status, body = get(f"http://127.0.0.1:{parts.port}/healthz")
+    assert status == 200 and b'"status":"ok"' in body.replace(b" ", b"")
+    assert listening_addresses(running.process.pid) == {("127.0.0.1", parts.port)}
+
+    assert running.stop(sig) == 0
+    assert port_is_free(parts.port)
+    assert not (running.data_dir / "shelfmark.lock").exists()
+    assert not (running.data_dir / "shelfmark.instance.json").exists()
+    assert not (running.data_dir / "shelfmark.db-wal").exists()  # WAL checkpointed on close
+
+
+def test_a_second_launch_on_the_same_library_is_refused(launcher, running, tmp_path) -> None:
+    running.read_url()
+    second = launcher(running.data_dir, "--headless")
+    assert second.process.wait(30) == 3
+    message = second.process.stderr.read()
+    assert "already running" in message
+    assert f"process {running.process.pid}" in message
+    assert second.process.stdout.read() == ""
+
+    other = launcher(tmp_path / "another-library", "--headless")
+    try:
+        other_url = other.read_url()
+        assert get(other_url.rstrip("/") + "/healthz")[0] == 200
+    finally:
+        assert other.stop(signal.SIGTERM) == 0
+    assert running.stop(signal.SIGTERM) == 0
+
+
+def test_a_too_new_database_is_refused_with_a_clear_message(launcher, tmp_path) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    connection = sqlite3.connect(library / "shelfmark.db")
+    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    connection.execute("INSERT INTO alembic_version VALUES ('zz_future')")
+    connection.commit()
+    connection.close()
+    before = (library / "shelfmark.db").read_bytes()
+
+    refused = launcher(library, "--headless")
+    assert refused.process.wait(30) == 2
+    assert "newer version of Shelfmark" in refused.process.stderr.read()
+    assert (library / "shelfmark.db").read_bytes() == before
+    assert not (library / "shelfmark.lock").exists()
+
+
+def test_version_and_help() -> None:
+
+    result = subprocess.run([sys.executable, str(MAIN), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("Shelfmark ")
+    result = subprocess.run([sys.executable, str(MAIN), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for option in ("--data-dir", "--headless", "serve"):
+        assert option in result.stdout
+
+
+def test_without_a_display_it_says_so_and_serves_in_the_browser(launcher, tmp_path) -> None:
+    fallback = launcher(tmp_path / "library", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "BROWSER": "true"})
+    try:
+        url = fallback.read_url()
+        assert get(url.rstrip("/") + "/healthz")[0] == 200
+    finally:
+        assert fallback.stop(signal.SIGTERM) == 0
+    assert "could not open its window (GTK cannot open the display)" in fallback.first_lines[0]

@@ -1,0 +1,51 @@
+"""A real pywebview window (GTK, the Linux default) under Xvfb."""
+
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.desktop.launching import port_is_free
+from tests.desktop.x11 import VirtualScreen
+
+pytestmark = [
+    pytest.mark.desktop,
+    pytest.mark.skipif(sys.platform != "linux", reason="Xvfb is Linux-only"),
+]
+
+
+@pytest.fixture(scope="module")
+def screen():
+    virtual = VirtualScreen.start()
+    yield virtual
+    virtual.stop()
+
+
+def served_port(log_text: str) -> int:
+    line = next(line for line in log_text.splitlines() if "Serving on http://127.0.0.1:" in line)
+    return urlsplit(line.split("Serving on ", 1)[1].strip()).port
+
+
+def test_window_opens_shows_the_page_and_closing_it_ends_the_program(launcher, screen, tmp_path) -> None:
+    app = launcher(tmp_path / "library", env={"DISPLAY": screen.name, "WAYLAND_DISPLAY": ""})
+    app.wait_for_log("Window loaded a page")
+    port = served_port(app.log_file.read_text())
+
+    colours = screen.screenshot_until_painted(tmp_path / "window.png")
+    assert colours >= 64, f"the screen looks blank ({colours} colours); see {tmp_path / 'window.png'}"
+    assert screen.window_titles_of(app.process.pid) == ["Shelfmark"]
+
+    assert screen.close_windows_of(app.process.pid) == 1
+    assert app.process.wait(20) == 0
+    assert port_is_free(port)
+    assert not (app.data_dir / "shelfmark.lock").exists()
+
+
+def test_sigterm_closes_the_window_and_exits_cleanly(launcher, screen, tmp_path) -> None:
+    app = launcher(tmp_path / "library", env={"DISPLAY": screen.name, "WAYLAND_DISPLAY": ""})
+    app.wait_for_log("Window loaded a page")
+    port = served_port(app.log_file.read_text())
+    app.process.terminate()
+    assert app.process.wait(20) == 0
+    assert port_is_free(port)
+    assert "Closing the window on a stop signal" in app.log_file.read_text()

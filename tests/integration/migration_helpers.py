@@ -1,0 +1,121 @@
+"""Helpers to put a database at a given revision and fill it as that revision knew it."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+
+from webapp.schema_upgrade import script_directory, sqlite_path
+
+
+def migrate_to(app: Flask, revision: str) -> None:
+    with app.app_context():
+        upgrade(directory=app.config["MIGRATIONS_DIRECTORY"], revision=revision)
+
+
+def migrate_down_to(app: Flask, revision: str) -> None:
+    with app.app_context():
+        downgrade(directory=app.config["MIGRATIONS_DIRECTORY"], revision=revision)
+
+
+def revisions_oldest_first(app: Flask) -> list[str]:
+    scripts = script_directory(app)
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
+
+
+def fill_at_0001(path: Path) -> dict[str, int]:
+    """Rows in every table of the first schema, written with plain SQL as a user of that
+    version would have left them. Returns the row count per table."""
+    rows = {
+        "users": [
+            "INSERT INTO users (id, username, email, display_name, password_hash, is_admin, created_at) "
+            "VALUES (1, 'ada', 'ada@example.org', 'Ada', NULL, 1, '2024-01-02 03:04:05')",
+            "INSERT INTO users (id, username, email, display_name, password_hash, is_admin, created_at) "
+            "VALUES (2, 'brontë', NULL, 'Émilie', NULL, 0, '2024-02-03 04:05:06')",
+        ],
+        "authors": [
+            "INSERT INTO authors (id, name, sort_name) VALUES (1, 'Frank Herbert', 'herbert frank')",
+            "INSERT INTO authors (id, name, sort_name) VALUES (2, 'Neil Gaiman', 'gaiman neil')",
+        ],
+        "books": [
+            "INSERT INTO books (id, title, sort_title, isbn13, isbn10, year, pages, format, price_minor, "
+            "currency, location, added_at, updated_at) VALUES (1, 'Dune', 'dune', '9780441172719', "
+            "'0441172717', 1965, 412, 'paperback', 999, 'EUR', 'Study', '2024-01-01', '2024-01-01')",
+            "INSERT INTO books (id, title, sort_title, added_at, updated_at) "
+            "VALUES (2, 'Good Omens', 'good omens', '2024-01-05', '2024-01-05')",
+        ],
+        "book_authors": [
+            "INSERT INTO book_authors (book_id, author_id, position) VALUES (1, 1, 0)",
+            "INSERT INTO book_authors (book_id, author_id, position) VALUES (2, 2, 0)",
+        ],
+        "shelves": [
+            "INSERT INTO shelves (id, owner_id, name, created_at) VALUES (1, 1, 'Favourites', '2024-01-01')"
+        ],
+        "book_shelves": [
+            "INSERT INTO book_shelves (book_id, shelf_id, added_at) VALUES (1, 1, '2024-01-01')"
+        ],
+        "readings": [
+            "INSERT INTO readings (id, user_id, book_id, status, rating_halves, started_on, finished_on, "
+            "progress_pages, times_read, updated_at) VALUES (1, 1, 1, 'read', 9, '2024-01-02', "
+            "'2024-02-01', 412, 1, '2024-02-01')",
+            "INSERT INTO readings (id, user_id, book_id, status, times_read, progress_percent, updated_at) "
+            "VALUES (2, 2, 2, 'reading', 0, 40, '2024-03-01')",
+        ],
+        "posts": [
+            "INSERT INTO posts (id, author_id, book_id, title, body, kind, visibility, created_at, "
+            "updated_at) VALUES (1, 1, 1, 'On Dune', '*Spice* must flow', 'review', 'shared', "
+            "'2024-02-02', '2024-02-02')"
+        ],
+    }
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            for statements in rows.values():
+                for statement in statements:
+                    connection.execute(statement)
+    finally:
+        connection.close()
+    return {table: len(statements) for table, statements in rows.items()}
+
+
+def table_rows(path: Path, table: str) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+    finally:
+        connection.close()
+
+
+def schema_dump(path: Path) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
+def copy_migrations_with(tmp_path: Path, app: Flask, body: str, name: str = "9001_extra") -> Path:
+    """A copy of the shipped migrations plus one more revision on top of head."""
+    source = Path(app.config["MIGRATIONS_DIRECTORY"])
+    target = tmp_path / "migrations"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    head = script_directory(app).get_current_head()
+    (target / "versions" / f"{name}.py").write_text(
+        f'"""extra revision for a test"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n'
+        f'revision = "{name}"\ndown_revision = "{head}"\nbranch_labels = None\ndepends_on = None\n\n'
+        f"{body}\n",
+        encoding="utf-8",
+    )
+    return target
+
+
+def db_file(app: Flask) -> Path:
+    path = sqlite_path(app)
+    assert path is not None
+    return path

@@ -1,0 +1,74 @@
+"""Server mode's database: the same migrations and constraints on real PostgreSQL."""
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from tests.integration.migration_helpers import migrate_down_to, migrate_to
+from webapp.extensions import db
+from webapp.models import Author, Book, Reading, User
+from webapp.schema_upgrade import schema_state, upgrade_with_backup
+
+pytestmark = pytest.mark.postgres
+SERVER_URL = os.environ.get("SHELFMARK_TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def postgres_url():
+    if not SERVER_URL:
+        pytest.skip("SHELFMARK_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL)")
+    name = f"shelfmark_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_app(make_app, postgres_url):
+    return make_app(migrate=False, SQLALCHEMY_DATABASE_URI=postgres_url, MODE="server")
+
+
+def test_migrations_reach_head_and_match_the_models(pg_app) -> None:
+    assert upgrade_with_backup(pg_app).backup is None  # PostgreSQL backups are the admin's tools
+    assert schema_state(pg_app).up_to_date
+    with pg_app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_downgrade_to_base_and_back(pg_app) -> None:
+    migrate_to(pg_app, "head")
+    migrate_down_to(pg_app, "base")
+    migrate_to(pg_app, "head")
+    assert schema_state(pg_app).up_to_date
+
+
+def test_constraints_hold_on_postgres(pg_app) -> None:
+    migrate_to(pg_app, "head")
+    with pg_app.app_context():
+        user = User(username="ada")
+        book = Book(title="Dune", isbn13="9780441172719")
+        book.set_authors([Author("Frank Herbert")])
+        db.session.add_all([user, book, Reading(user=user, book=book, rating_halves=9)])
+        db.session.commit()
+        db.session.add(Reading(user=user, book=book))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.add(Reading(user=User(username="bob"), book=book, rating_halves=11))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(Reading.id))) == 1
+        db.session.remove()
+        db.engine.dispose()

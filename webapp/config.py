@@ -1,0 +1,118 @@
+"""Configuration: the one place that knows where settings come from.
+
+Order of precedence, lowest first: the defaults below, ``settings.toml`` in the
+instance folder (the data directory), ``SHELFMARK_*`` environment variables, and
+finally the mapping given to :func:`webapp.create_app` (tests, the launcher).
+Nothing else in the code base reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from webapp.version import __version__
+
+APP_NAME = "Shelfmark"
+ENV_PREFIX = "SHELFMARK"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+SETTINGS_FILE = "settings.toml"
+DATABASE_FILE = "shelfmark.db"
+
+
+class Defaults:
+    """Built-in defaults; every key here may be overridden (see module docstring)."""
+
+    VERSION = __version__
+    #: "desktop" (one local user behind the launch gate) or "server" (everyone signs in).
+    MODE = "desktop"
+    SQLALCHEMY_DATABASE_URI: str | None = None  # derived from DATA_DIR when unset
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    SQLITE_BUSY_TIMEOUT_MS = 30_000
+    MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    BACKUP_KEEP = 10
+    JSON_SORT_KEYS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Strict"
+    #: Hosts the app answers to besides 127.0.0.1/localhost on its own port (server mode).
+    TRUSTED_HOSTS: list[str] | None = None
+
+
+def default_data_dir() -> Path:
+    """Where a user's library lives unless told otherwise (platformdirs)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def environment_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``SHELFMARK_*`` variables, parsed as TOML values where they parse (numbers, booleans)."""
+    environ = os.environ if environ is None else environ
+    prefix = ENV_PREFIX + "_"
+    values: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(prefix):
+            continue
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        values[key[len(prefix) :]] = value
+    if "DATABASE_URL" in environ and "SQLALCHEMY_DATABASE_URI" not in values:
+        values["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    return values
+
+
+def resolve_data_dir(overrides: Mapping[str, Any] | None) -> Path:
+    """The data directory doubles as Flask's instance folder."""
+    overrides = overrides or {}
+    chosen = overrides.get("DATA_DIR") or environment_overrides().get("DATA_DIR")
+    return Path(chosen).expanduser().resolve() if chosen else default_data_dir()
+
+
+def read_settings_file(data_dir: Path) -> dict[str, Any]:
+    """Machine-local settings written by the user or the settings page."""
+    path = data_dir / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return {key.upper(): value for key, value in tomllib.load(handle).items()}
+
+
+def load_secret_key(data_dir: Path) -> str:
+    """Generated once per data directory and kept there with mode 0600, never in the repo."""
+    path = data_dir / SECRET_KEY_FILE
+    if path.is_file():
+        return path.read_text(encoding="ascii").strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+def sqlite_uri(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def build_config(data_dir: Path, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Merge every source into one mapping for ``app.config``."""
+    config: dict[str, Any] = {key: getattr(Defaults, key) for key in dir(Defaults) if key.isupper()}
+    config.update(read_settings_file(data_dir))
+    config.update(environment_overrides())
+    config.update(overrides or {})
+    config["DATA_DIR"] = str(data_dir)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = sqlite_uri(data_dir / DATABASE_FILE)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_secret_key(data_dir)
+    return config

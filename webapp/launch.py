@@ -1,0 +1,50 @@
+"""The small API the desktop launcher uses; the launcher touches the web app only here
+and through :func:`webapp.create_app`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from webapp.config import default_log_dir, environment_overrides, resolve_data_dir
+from webapp.extensions import db
+from webapp.schema_upgrade import DatabaseTooNew, SchemaError, UpgradeFailed, upgrade_with_backup
+
+__all__ = [
+    "DatabaseTooNew",
+    "SchemaError",
+    "UpgradeFailed",
+    "data_dir_for",
+    "launcher_setting",
+    "log_dir_for",
+    "shutdown",
+    "upgrade_with_backup",
+]
+
+
+def data_dir_for(cli_value: str | None) -> Path:
+    """``--data-dir`` first, then ``SHELFMARK_DATA_DIR``, then the platform's data folder."""
+    return resolve_data_dir({"DATA_DIR": cli_value} if cli_value else None)
+
+
+def log_dir_for(data_dir: Path, data_dir_was_chosen: bool) -> Path:
+    """A chosen data directory keeps its logs beside it, so a test or demo library never
+    writes into the user's real log folder."""
+    return data_dir / "logs" if data_dir_was_chosen else default_log_dir()
+
+
+def data_dir_was_chosen(cli_value: str | None) -> bool:
+    return bool(cli_value or environment_overrides().get("DATA_DIR"))
+
+
+def launcher_setting(name: str, default: Any = None) -> Any:
+    """A ``SHELFMARK_<NAME>`` setting the launcher needs before any app exists (e.g. GUI)."""
+    return environment_overrides().get(name, default)
+
+
+def shutdown(app: Flask) -> None:
+    """Close every pooled connection; the last SQLite close checkpoints the WAL."""
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,22 @@
+"""The data model. Importing this package registers every table on ``db.metadata``."""
+
+from webapp.models.book import Author, Book, BookAuthor, BookFormat, book_shelves
+from webapp.models.post import Post, PostKind, Visibility
+from webapp.models.reading import Reading, ReadingStatus
+from webapp.models.shelf import Shelf
+from webapp.models.user import User
+
+__all__ = [
+    "Author",
+    "Book",
+    "BookAuthor",
+    "BookFormat",
+    "Post",
+    "PostKind",
+    "Reading",
+    "ReadingStatus",
+    "Shelf",
+    "User",
+    "Visibility",
+    "book_shelves",
+]

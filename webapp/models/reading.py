@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.common import enum_check, enum_column_type, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.book import Book
+    from webapp.models.user import User
+
+
+class ReadingStatus(enum.StrEnum):
+    WANT_TO_READ = "want_to_read"
+    READING = "reading"
+    READ = "read"
+    DID_NOT_FINISH = "did_not_finish"
+
+    @property
+    def label(self) -> str:
+        return {
+            "want_to_read": "Want to read",
+            "reading": "Reading",
+            "read": "Read",
+            "did_not_finish": "Did not finish",
+        }[self.value]
+
+
+class Reading(db.Model):
+    """One user's relation to one book; at most one per user and book."""
+
+    __tablename__ = "readings"
+    __table_args__ = (
+        UniqueConstraint("user_id", "book_id"),
+        enum_check("status", ReadingStatus, "status"),
+        CheckConstraint(
+            "rating_halves IS NULL OR (rating_halves BETWEEN 1 AND 10)", name="rating_in_half_stars"
+        ),
+        CheckConstraint("progress_pages IS NULL OR progress_pages >= 0", name="progress_pages"),
+        CheckConstraint(
+            "progress_percent IS NULL OR (progress_percent BETWEEN 0 AND 100)", name="progress_percent"
+        ),
+        CheckConstraint("times_read >= 0", name="times_read"),
+        CheckConstraint(
+            "finished_on IS NULL OR started_on IS NULL OR finished_on >= started_on",
+            name="finished_after_started",
+        ),
+        Index("ix_readings_user_status", "user_id", "status"),
+        Index("ix_readings_book_id", "book_id"),
+        Index("ix_readings_user_finished", "user_id", "finished_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(enum_column_type(ReadingStatus), default=ReadingStatus.WANT_TO_READ)
+    #: Rating in half stars (1 = 0.5 stars … 10 = 5 stars) so the database can check it.
+    rating_halves: Mapped[int | None]
+    started_on: Mapped[date | None]
+    finished_on: Mapped[date | None]
+    progress_pages: Mapped[int | None]
+    progress_percent: Mapped[int | None]
+    times_read: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="readings")
+    book: Mapped[Book] = relationship(back_populates="readings")
+
+    @property
+    def rating(self) -> float | None:
+        return None if self.rating_halves is None else self.rating_halves / 2
+
+    @rating.setter
+    def rating(self, stars: float | None) -> None:
+        if stars is None:
+            self.rating_halves = None
+            return
+        halves = stars * 2
+        if halves != int(halves) or not 1 <= halves <= 10:
+            raise ValueError("A rating is 0.5 to 5 stars, in half stars.")
+        self.rating_halves = int(halves)
