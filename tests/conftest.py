@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 
 from webapp import create_app
 from webapp.extensions import db
+from webapp.models import User
 from webapp.schema_upgrade import upgrade_with_backup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,3 +47,40 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def make_user(app: Flask, username: str = "reader", **fields: Any) -> User:
+    with app.app_context():
+        user = User(username=username, display_name=fields.pop("display_name", username.title()), **fields)
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
+
+
+def sign_in(client: FlaskClient, user: User) -> None:
+    """Put ``user`` in the client's session as Flask-Login would after signing in."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """The token every page carries in ``<meta name="csrf-token">``."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def user(app: Flask) -> User:
+    return make_user(app)
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, user: User) -> FlaskClient:
+    """A client whose session belongs to ``user``."""
+    sign_in(client, user)
+    return client

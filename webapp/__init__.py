@@ -9,7 +9,7 @@ from flask import Flask
 
 from webapp.config import build_config, resolve_data_dir
 from webapp.database import install_sqlite_policy, read_only_requests
-from webapp.extensions import db, migrate
+from webapp.extensions import csrf, db, limiter, login_manager, migrate
 from webapp.version import __version__
 
 __all__ = ["__version__", "create_app"]
@@ -28,15 +28,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app, db, directory=app.config["MIGRATIONS_DIRECTORY"], render_as_batch=True, compare_type=True
     )
     read_only_requests(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
 
     from webapp import models  # noqa: F401  (registers the tables for Alembic)
     from webapp.api import bp as api_bp
     from webapp.auth import bp as auth_bp
+    from webapp.auth.users import init_app as init_users
     from webapp.main import bp as main_bp
     from webapp.templating import init_app as init_templating
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    init_users(app)
     init_templating(app)
     return app

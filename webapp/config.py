@@ -41,6 +41,9 @@ class Defaults:
     JSON_SORT_KEYS = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Strict"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     #: Hosts the app answers to besides 127.0.0.1/localhost on its own port (server mode).
     TRUSTED_HOSTS: list[str] | None = None
 

@@ -38,7 +38,7 @@ server.run()
 def _first_200(url: str, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -49,7 +49,9 @@ def _first_200(url: str, deadline: float) -> None:
 def time_to_healthz(command: list[str]) -> tuple[float, int]:
     """Seconds from spawning ``command`` to its first 200 on /healthz; also its pid's RSS."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+    )
     try:
         url = ""
         while not url.startswith("http://"):
@@ -66,11 +68,13 @@ def time_to_healthz(command: list[str]) -> tuple[float, int]:
 
 
 def idle_rss_kib(command: list[str], settle: float) -> int:
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+    )
     try:
         url = process.stdout.readline().strip()
         _first_200(url.rstrip("/") + "/healthz", time.monotonic() + 30)
-        with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - render the home page once
+        with urllib.request.urlopen(url, timeout=5):
             pass
         time.sleep(settle)
         for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
@@ -143,7 +147,7 @@ def main() -> None:
         print(f"ratio Shelfmark (existing library) / bare app: {ratio:.2f}x (target <= 2x)")
         rss_bare = idle_rss_kib(bare, settle=2)
         rss_ours = idle_rss_kib(ours, settle=2)
-        print(f"idle RSS: Shelfmark --headless {rss_ours / 1024:.1f} MiB, bare Flask app {rss_bare / 1024:.1f} MiB")
+        print(f"idle RSS: Shelfmark --headless {rss_ours / 1024:.1f} MiB, bare app {rss_bare / 1024:.1f} MiB")
 
         if not args.no_window:
             from tests.desktop.x11 import VirtualScreen

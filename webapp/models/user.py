@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from webapp.models.shelf import Shelf
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """A person: the desktop's owner profile, a household profile, or a server account."""
 
     __tablename__ = "users"
