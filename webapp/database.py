@@ -61,6 +61,17 @@ def read_only() -> Iterator[None]:
         _read_only.reset(token)
 
 
+@contextmanager
+def writable() -> Iterator[None]:
+    """Let a block inside a GET write (e.g. an API key's last-used time): transactions
+    begun inside it take the write lock up front. End any read transaction first."""
+    token = _read_only.set(False)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
 def read_only_requests(app: Flask) -> None:
     """GET/HEAD/OPTIONS change nothing (SECURITY.md), so they never take the write lock."""
 
