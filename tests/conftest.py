@@ -62,7 +62,7 @@ def make_user(app: Flask, username: str = "reader", **fields: Any) -> User:
 def sign_in(client: FlaskClient, user: User) -> None:
     """Put ``user`` in the client's session as Flask-Login would after signing in."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
 

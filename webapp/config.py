@@ -39,8 +39,30 @@ class Defaults:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     BACKUP_KEEP = 10
     JSON_SORT_KEYS = False
+    SESSION_COOKIE_NAME = "shelfmark_session"
     SESSION_COOKIE_HTTPONLY = True
+    #: Strict in desktop mode (only the window uses the app); server mode uses Lax so a
+    #: link from elsewhere still lands signed in.
     SESSION_COOKIE_SAMESITE = "Strict"
+    #: Idle timeout: the session cookie expires this long after the last request.
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    #: Absolute timeout in seconds: a sign-in is never good for longer than this.
+    SESSION_ABSOLUTE_LIFETIME = 60 * 60 * 24 * 30
+    #: Server mode behind TLS: Secure cookies with the __Host- prefix, and HSTS.
+    #: "auto" decides per request (request.is_secure, after ProxyFix).
+    SECURE_COOKIES: bool | str = "auto"
+    HSTS_MAX_AGE = 60 * 60 * 24 * 365
+    #: How many reverse proxies to trust for X-Forwarded-* (server mode; 0 = none).
+    PROXY_COUNT = 0
+    #: Argon2id parameters; never below RFC 9106's second recommendation / OWASP's
+    #: minimum (m 19 MiB, t 2, p 1), which create_app enforces.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_KIB = 47104
+    ARGON2_PARALLELISM = 1
+    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_MAX_LENGTH = 128
+    #: Sign-in attempts allowed per account and per address.
+    LOGIN_RATE_LIMIT = "5 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

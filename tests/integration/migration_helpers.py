@@ -91,13 +91,16 @@ def table_rows(path: Path, table: str) -> list[tuple]:
 
 
 def schema_dump(path: Path) -> list[tuple]:
+    """Every table, index and trigger with its SQL; identifier quoting is ignored, since a
+    batch-mode rebuild re-creates a table under a quoted name with the same meaning."""
     connection = sqlite3.connect(path)
     try:
-        return connection.execute(
+        rows = connection.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
         ).fetchall()
     finally:
         connection.close()
+    return [(kind, name, (sql or "").replace('"', "")) for kind, name, sql in rows]
 
 
 def copy_migrations_with(tmp_path: Path, app: Flask, body: str, name: str = "9001_extra") -> Path:

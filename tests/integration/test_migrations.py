@@ -57,3 +57,16 @@ def test_migrations_match_the_models(app) -> None:
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_0002_gives_every_existing_user_their_own_session_token(make_app) -> None:
+    app = make_app(migrate=False)
+    migrate_to(app, "0001")
+    path = db_file(app)
+    fill_at_0001(path)
+    migrate_to(app, "0002")
+    connection = sqlite3.connect(path)
+    tokens = [row[0] for row in connection.execute("SELECT session_token FROM users ORDER BY id")]
+    connection.close()
+    assert len(tokens) == 2 and len(set(tokens)) == 2
+    assert all(len(token) == 32 for token in tokens)

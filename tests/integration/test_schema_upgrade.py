@@ -5,7 +5,13 @@ import sqlite3
 
 import pytest
 
-from tests.integration.migration_helpers import copy_migrations_with, db_file, fill_at_0001, table_rows
+from tests.integration.migration_helpers import (
+    copy_migrations_with,
+    db_file,
+    fill_at_0001,
+    migrate_to,
+    table_rows,
+)
 from webapp.schema_upgrade import DatabaseTooNew, UpgradeFailed, schema_state, upgrade_with_backup
 
 ADD_COLUMN = """
@@ -37,8 +43,10 @@ def sha256(path) -> str:
 @pytest.fixture
 def filled_app(make_app):
     """An app at today's head holding data, to be offered one more migration."""
-    app = make_app()
+    app = make_app(migrate=False)
+    migrate_to(app, "0001")
     fill_at_0001(db_file(app))
+    migrate_to(app, "head")
     return app
 
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask
 
 from webapp.extensions import db, login_manager
 from webapp.models import User
 
 
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def load_user(identity: str) -> User | None:
+    """``identity`` is ``User.get_id()``: id and session token; a stale token is nobody."""
+    user_id, _, token = identity.partition(":")
+    if not user_id.isdigit() or not token:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:

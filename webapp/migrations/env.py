@@ -39,6 +39,18 @@ def _skip_empty_autogenerate(_context, _revision, directives) -> None:
         logger.info("No changes in schema detected.")
 
 
+def _driver_pragma(connection, pragma: str) -> None:
+    if connection.in_transaction():
+        connection.commit()
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+        if cursor.execute("PRAGMA foreign_keys").fetchone()[0] != (pragma.endswith("ON")):
+            raise RuntimeError(f"SQLite did not apply PRAGMA {pragma}")
+    finally:
+        cursor.close()
+
+
 def run_migrations_online() -> None:
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", _skip_empty_autogenerate)
@@ -46,7 +58,9 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            # Straight to the driver: through SQLAlchemy this would first BEGIN, and
+            # SQLite ignores this pragma inside a transaction.
+            _driver_pragma(connection, "foreign_keys = OFF")
         try:
             if sqlite:
                 # SQLite's DDL is transactional: one failing step undoes the whole upgrade.
@@ -62,7 +76,7 @@ def run_migrations_online() -> None:
                 connection.commit()
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                _driver_pragma(connection, "foreign_keys = ON")
 
 
 if context.is_offline_mode():

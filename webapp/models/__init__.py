@@ -4,6 +4,7 @@ from webapp.models.book import Author, Book, BookAuthor, BookFormat, book_shelve
 from webapp.models.post import Post, PostKind, Visibility
 from webapp.models.reading import Reading, ReadingStatus
 from webapp.models.shelf import Shelf
+from webapp.models.site_setting import SiteSetting
 from webapp.models.user import User
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Reading",
     "ReadingStatus",
     "Shelf",
+    "SiteSetting",
     "User",
     "Visibility",
     "book_shelves",

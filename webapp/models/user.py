@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Part of the identity stored in the session cookie. Replacing it (sign-out,
+    #: password change) makes every earlier cookie of this user worthless at once.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     readings: Mapped[list[Reading]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -44,6 +48,17 @@ class User(UserMixin, db.Model):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
+
+    def get_id(self) -> str:
+        """Flask-Login's "alternative token": id plus the revocable session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_all_sessions(self) -> None:
+        self.session_token = secrets.token_hex(16)
 
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
