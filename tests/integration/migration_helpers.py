@@ -91,8 +91,8 @@ def table_rows(path: Path, table: str) -> list[tuple]:
 
 
 def schema_dump(path: Path) -> list[tuple]:
-    """Every table, index and trigger with its SQL; identifier quoting is ignored, since a
-    batch-mode rebuild re-creates a table under a quoted name with the same meaning."""
+    """Every table, index and trigger with its SQL. A batch-mode rebuild re-creates a
+    table with quoted names and constraints in another order, meaning the same."""
     connection = sqlite3.connect(path)
     try:
         rows = connection.execute(
@@ -100,7 +100,13 @@ def schema_dump(path: Path) -> list[tuple]:
         ).fetchall()
     finally:
         connection.close()
-    return [(kind, name, (sql or "").replace('"', "")) for kind, name, sql in rows]
+    return [(kind, name, _normalised(sql or "")) for kind, name, sql in rows]
+
+
+def _normalised(sql: str) -> tuple[str, ...]:
+    """Quoting and the order of column/constraint lines carry no meaning here."""
+    lines = (line.strip().rstrip(",").strip() for line in sql.replace('"', "").splitlines())
+    return tuple(sorted(line for line in lines if line))
 
 
 def copy_migrations_with(tmp_path: Path, app: Flask, body: str, name: str = "9001_extra") -> Path:
