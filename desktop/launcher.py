@@ -7,6 +7,7 @@ the window closing, SIGTERM/SIGINT, or an error the user must be told about.
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import signal
 import sys
@@ -80,7 +81,7 @@ def run_desktop(args: argparse.Namespace) -> int:
 
 def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str) -> int:
     from webapp import create_app
-    from webapp.launch import SchemaError, shutdown, upgrade_with_backup
+    from webapp.launch import SchemaError, ensure_owner, open_desktop_gate, shutdown, upgrade_with_backup
 
     app = create_app({"DATA_DIR": str(data_dir), "MODE": "desktop"})
     try:
@@ -89,6 +90,7 @@ def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str) -
         log.error("%s", problem)
         complain(str(problem))
         return EXIT_SCHEMA
+    ensure_owner(app, getpass.getuser())
 
     stop = threading.Event()
     server = LocalServer(app)
@@ -96,7 +98,8 @@ def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str) -
     try:
         with stop_signals(stop.set):
             lock.publish(url=server.url)
-            entry_url = server.url + "/"
+            # The one-time launch URL; never logged (SECURITY.md, launch gate).
+            entry_url = server.url + open_desktop_gate(app, server.port)
             if headless:
                 say(entry_url)
                 wait_until(stop)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from webapp import create_app
 from webapp.extensions import db
 from webapp.models import User
 from webapp.schema_upgrade import upgrade_with_backup
+from webapp.security import launch_gate, open_gate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +27,9 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     apps: list[Flask] = []
 
     def factory(migrate: bool = True, **config: Any) -> Flask:
-        settings = {"DATA_DIR": str(tmp_path / "data"), "TESTING": True, **config}
+        # Server mode by default: everyone signs in, no launch gate. Desktop-mode tests
+        # use the desktop_app / window fixtures below.
+        settings = {"DATA_DIR": str(tmp_path / "data"), "TESTING": True, "MODE": "server", **config}
         app = create_app(settings)
         if migrate:
             upgrade_with_backup(app)
@@ -61,9 +65,13 @@ def make_user(app: Flask, username: str = "reader", **fields: Any) -> User:
 
 def sign_in(client: FlaskClient, user: User) -> None:
     """Put ``user`` in the client's session as Flask-Login would after signing in."""
+    gate = launch_gate(client.application)
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session["signed_in_at"] = int(time.time())
+        if gate is not None:
+            session["launch"] = gate.launch_id
 
 
 def csrf_token(client: FlaskClient, path: str = "/") -> str:
@@ -72,6 +80,34 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
     match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+DESKTOP_PORT = 48123
+
+
+@pytest.fixture
+def desktop_app(make_app: Callable[..., Flask]) -> Flask:
+    """Desktop mode with its launch gate open as if the server listened on DESKTOP_PORT."""
+    app = make_app(MODE="desktop")
+    open_gate(app, DESKTOP_PORT)
+    return app
+
+
+@pytest.fixture
+def window(desktop_app: Flask) -> FlaskClient:
+    """The app's own window: a client on the gate's host that has used the launch URL."""
+    client = desktop_app.test_client()
+    client.environ_base["HTTP_HOST"] = f"127.0.0.1:{DESKTOP_PORT}"
+    gate = launch_gate(desktop_app)
+    assert gate is not None
+    with desktop_app.app_context():
+        from webapp.auth.accounts import ensure_owner
+
+        ensure_owner("tester")
+        db.session.remove()
+    response = client.get(gate.bootstrap_path())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
 
 
 @pytest.fixture

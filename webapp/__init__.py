@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webapp import security
 from webapp.config import build_config, resolve_data_dir
 from webapp.database import install_sqlite_policy, read_only_requests
 from webapp.extensions import csrf, db, limiter, login_manager, migrate
@@ -28,20 +30,30 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app, db, directory=app.config["MIGRATIONS_DIRECTORY"], render_as_batch=True, compare_type=True
     )
     read_only_requests(app)
+    if app.config["PROXY_COUNT"]:
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    security.init_app(app)
 
     from webapp import models  # noqa: F401  (registers the tables for Alembic)
     from webapp.api import bp as api_bp
     from webapp.auth import bp as auth_bp
+    from webapp.auth.cli import init_app as init_user_cli
+    from webapp.auth.sessions import init_app as init_sessions
     from webapp.auth.users import init_app as init_users
     from webapp.main import bp as main_bp
+    from webapp.settings import bp as settings_bp
     from webapp.templating import init_app as init_templating
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(settings_bp, url_prefix="/settings")
     init_users(app)
+    init_sessions(app)
+    init_user_cli(app)
     init_templating(app)
     return app

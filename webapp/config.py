@@ -63,7 +63,9 @@ class Defaults:
     PASSWORD_MAX_LENGTH = 128
     #: Sign-in attempts allowed per account and per address.
     LOGIN_RATE_LIMIT = "5 per minute"
+    #: memory:// for one process; a redis:// URL when several processes serve.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     #: Hosts the app answers to besides 127.0.0.1/localhost on its own port (server mode).

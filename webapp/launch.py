@@ -17,8 +17,10 @@ __all__ = [
     "SchemaError",
     "UpgradeFailed",
     "data_dir_for",
+    "ensure_owner",
     "launcher_setting",
     "log_dir_for",
+    "open_desktop_gate",
     "shutdown",
     "upgrade_with_backup",
 ]
@@ -42,6 +44,23 @@ def data_dir_was_chosen(cli_value: str | None) -> bool:
 def launcher_setting(name: str, default: Any = None) -> Any:
     """A ``SHELFMARK_<NAME>`` setting the launcher needs before any app exists (e.g. GUI)."""
     return environment_overrides().get(name, default)
+
+
+def open_desktop_gate(app: Flask, port: int) -> str:
+    """Allow only this port's loopback hosts and return the one-time bootstrap path
+    (with the launch secret) for the window, and nothing else, to open."""
+    from webapp.security import open_gate
+
+    return open_gate(app, port).bootstrap_path()
+
+
+def ensure_owner(app: Flask, login_name: str) -> None:
+    """Desktop first run: make the owner profile from the OS user name, asking nothing."""
+    from webapp.auth.accounts import ensure_owner as make_owner
+
+    with app.app_context():
+        make_owner(login_name)
+        db.session.remove()
 
 
 def shutdown(app: Flask) -> None:

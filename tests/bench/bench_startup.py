@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.desktop.launching import MAIN, ROOT
+from tests.desktop.launching import MAIN, ROOT, origin_of
 
 BARE_APP = """
 from flask import Flask
@@ -58,7 +58,7 @@ def time_to_healthz(command: list[str]) -> tuple[float, int]:
             url = process.stdout.readline().strip()
             if not url and process.poll() is not None:
                 raise RuntimeError(f"{command} exited with {process.returncode}")
-        _first_200(url.rstrip("/") + "/healthz", time.monotonic() + 30)
+        _first_200(origin_of(url) + "/healthz", time.monotonic() + 30)
         elapsed = time.perf_counter() - started
         return elapsed, process.pid
     finally:
@@ -73,7 +73,7 @@ def idle_rss_kib(command: list[str], settle: float) -> int:
     )
     try:
         url = process.stdout.readline().strip()
-        _first_200(url.rstrip("/") + "/healthz", time.monotonic() + 30)
+        _first_200(origin_of(url) + "/healthz", time.monotonic() + 30)
         with urllib.request.urlopen(url, timeout=5):
             pass
         time.sleep(settle)

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "main.py"
@@ -71,6 +72,12 @@ def launch(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> Lau
         cwd=ROOT,
     )
     return Launch(process, data_dir)
+
+
+def origin_of(url: str) -> str:
+    """``http://127.0.0.1:PORT`` of a printed launch URL (which carries the secret)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def get(url: str, timeout: float = 10) -> tuple[int, bytes]:

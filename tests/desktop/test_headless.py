@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.desktop.launching import MAIN, get, listening_addresses, port_is_free
+from tests.desktop.launching import MAIN, get, listening_addresses, origin_of, port_is_free
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
@@ -47,7 +47,7 @@ def test_a_second_launch_on_the_same_library_is_refused(launcher, running, tmp_p
     other = launcher(tmp_path / "another-library", "--headless")
     try:
         other_url = other.read_url()
-        assert get(other_url.rstrip("/") + "/healthz")[0] == 200
+        assert get(origin_of(other_url) + "/healthz")[0] == 200
     finally:
         assert other.stop(signal.SIGTERM) == 0
     assert running.stop(signal.SIGTERM) == 0
@@ -84,7 +84,7 @@ def test_without_a_display_it_says_so_and_serves_in_the_browser(launcher, tmp_pa
     fallback = launcher(tmp_path / "library", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "BROWSER": "true"})
     try:
         url = fallback.read_url()
-        assert get(url.rstrip("/") + "/healthz")[0] == 200
+        assert get(origin_of(url) + "/healthz")[0] == 200
     finally:
         assert fallback.stop(signal.SIGTERM) == 0
     assert "could not open its window (GTK cannot open the display)" in fallback.first_lines[0]

@@ -1,0 +1,65 @@
+"""Session lifetime and cookie policy.
+
+Flask keeps the session in a signed cookie. We add what a server needs: an absolute
+timeout (a sign-in never outlives SESSION_ABSOLUTE_LIFETIME), an idle timeout (the
+cookie's own expiry, renewed on each request), revocation through the user's session
+token (see User.get_id), and cookies that are Secure with the ``__Host-`` prefix when
+the server is reached over TLS.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from webapp.auth.accounts import end_session, session_expired, user_count
+from webapp.extensions import db
+
+SETUP_EXEMPT = frozenset({"auth.setup", "static", "main.healthz"})
+
+
+class ShelfmarkSessionInterface(SecureCookieSessionInterface):
+    """Secure, ``__Host-``-prefixed cookies when served over TLS in server mode."""
+
+    def _secure(self, app: Flask) -> bool:
+        if app.config["MODE"] == "desktop":
+            return False
+        setting = app.config["SECURE_COOKIES"]
+        if setting == "auto":
+            try:
+                return request.is_secure
+            except RuntimeError:  # outside a request
+                return False
+        return bool(setting)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return self._secure(app)
+
+    def get_cookie_name(self, app: Flask) -> str:
+        name = app.config["SESSION_COOKIE_NAME"]
+        return f"__Host-{name}" if self._secure(app) else name
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = ShelfmarkSessionInterface()
+    if app.config["MODE"] != "desktop":
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+
+    @app.before_request
+    def _enforce_session_rules() -> Response | None:
+        if current_user.is_authenticated and session_expired():
+            end_session(current_user._get_current_object())
+            db.session.commit()
+            return redirect(
+                url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+            )
+        if (
+            app.config["MODE"] != "desktop"
+            and request.endpoint not in SETUP_EXEMPT
+            and not request.path.startswith("/api/")
+            and user_count() == 0
+        ):
+            return redirect(url_for("auth.setup"))
+        return None
