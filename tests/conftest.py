@@ -85,6 +85,25 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
 DESKTOP_PORT = 48123
 
 
+class HostClient(FlaskClient):
+    """A test client that sends every request to ``host`` (the Host header matters in
+    desktop mode: only the gate's loopback hosts are served)."""
+
+    host = f"127.0.0.1:{DESKTOP_PORT}"
+
+    def open(self, *args: Any, **kwargs: Any):
+        if not (args and not isinstance(args[0], str)):
+            kwargs.setdefault("base_url", f"http://{self.host}")
+        return super().open(*args, **kwargs)
+
+
+def client_on(app: Flask, host: str = f"127.0.0.1:{DESKTOP_PORT}") -> HostClient:
+    app.test_client_class = HostClient
+    client = app.test_client()
+    client.host = host
+    return client
+
+
 @pytest.fixture
 def desktop_app(make_app: Callable[..., Flask]) -> Flask:
     """Desktop mode with its launch gate open as if the server listened on DESKTOP_PORT."""
@@ -96,8 +115,7 @@ def desktop_app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def window(desktop_app: Flask) -> FlaskClient:
     """The app's own window: a client on the gate's host that has used the launch URL."""
-    client = desktop_app.test_client()
-    client.environ_base["HTTP_HOST"] = f"127.0.0.1:{DESKTOP_PORT}"
+    client = client_on(desktop_app)
     gate = launch_gate(desktop_app)
     assert gate is not None
     with desktop_app.app_context():

@@ -68,6 +68,9 @@ class Defaults:
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    #: Our Referrer-Policy is no-referrer, so browsers send no Referer for Flask-WTF's
+    #: HTTPS check to compare; the Origin check in security.py does that job instead.
+    WTF_CSRF_SSL_STRICT = False
     #: Hosts the app answers to besides 127.0.0.1/localhost on its own port (server mode).
     TRUSTED_HOSTS: list[str] | None = None
 

@@ -1,4 +1,5 @@
 from flask import current_app, jsonify, render_template
+from flask_login import login_required
 from sqlalchemy import func, select
 
 from webapp.extensions import db
@@ -13,6 +14,7 @@ def healthz():
 
 
 @bp.get("/")
+@login_required
 def index():
     book_count = db.session.scalar(select(func.count(Book.id)))
     reading_now = db.session.scalars(
