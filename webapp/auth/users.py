@@ -25,4 +25,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
-    login_manager.session_protection = "strong"
+    # "basic": a cookie used from another address is marked not fresh. "strong" would
+    # sign people out whenever their address changes; revocable session tokens
+    # (User.get_id) are our defence against stolen cookies instead.
+    login_manager.session_protection = "basic"
