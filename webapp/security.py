@@ -121,10 +121,17 @@ def _check_origin() -> None:
     if request.method in SAFE_METHODS:
         return
     origin = request.headers.get("Origin")
-    if origin is not None and origin not in _expected_origins():
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site in ("cross-site", "same-site"):
         raise Forbidden("This request came from another site.")
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        raise Forbidden("This request came from another site.")
+    if origin is None or origin in _expected_origins():
+        return
+    # "null" is what a browser sends for a page whose referrer policy is no-referrer;
+    # it is acceptable only when the browser itself vouches the request is same-origin
+    # (Sec-Fetch-* cannot be set by scripts). A bare "Origin: null" is refused.
+    if origin == "null" and fetch_site == "same-origin":
+        return
+    raise Forbidden("This request came from another site.")
 
 
 def _security_headers(response: Response) -> Response:
