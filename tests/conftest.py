@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from webapp import create_app
-from webapp.extensions import db
+from webapp.extensions import db, login_manager
 from webapp.models import User
 from webapp.schema_upgrade import upgrade_with_backup
 
@@ -59,11 +59,21 @@ def make_user(app: Flask, username: str = "reader", **fields: Any) -> User:
         return user
 
 
-def sign_in(client: FlaskClient, user: User) -> None:
-    """Put ``user`` in the client's session as Flask-Login would after signing in."""
+def sign_in(client: FlaskClient, user: User, user_agent: str | None = None) -> None:
+    """Put ``user`` in the client's session as Flask-Login would after signing in.
+
+    With ``session_protection = "strong"`` the session must also carry Flask-Login's
+    identifier of the client (address and User-Agent), or the user is signed out at once;
+    give ``user_agent`` when the session will be used by another client (a browser)."""
+    environ = dict(client.environ_base)
+    if user_agent:
+        environ["HTTP_USER_AGENT"] = user_agent
+    with client.application.test_request_context(environ_base=environ):
+        identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session["_id"] = identifier
 
 
 def csrf_token(client: FlaskClient, path: str = "/") -> str:

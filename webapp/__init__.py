@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.api import bp as api_bp
     from webapp.auth import bp as auth_bp
     from webapp.auth.users import init_app as init_users
+    from webapp.journal import init_app as init_journal
     from webapp.main import bp as main_bp
     from webapp.templating import init_app as init_templating
 
@@ -43,5 +44,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_users(app)
+    init_journal(app)
     init_templating(app)
     return app
