@@ -18,6 +18,7 @@ MARGIN_LEFT = 36
 MARGIN_BOTTOM = 28
 MARGIN_TOP = 16
 GAP_RATIO = 0.25
+MAX_BAR_WIDTH = 56  # one or two bars should not fill the chart like a wall
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def bar_chart(
     plot_height = height - MARGIN_BOTTOM - MARGIN_TOP
     baseline = height - MARGIN_BOTTOM
     slot = plot_width / max(len(series), 1)
-    bar_width = slot * (1 - GAP_RATIO)
+    bar_width = min(slot * (1 - GAP_RATIO), MAX_BAR_WIDTH)
     bars = []
     for index, (label, value) in enumerate(series):
         bar_height = plot_height * value / top
@@ -107,5 +108,10 @@ def bar_chart(
                 height=round(bar_height, 2),
             )
         )
-    ticks = [Tick(value=top * i / 2, y=round(baseline - plot_height * i / 2, 2)) for i in range(3)]
+    # Gridlines at 0, half and top; the half only when it is a whole number (counts).
+    ticks = [
+        Tick(value=top * i / 2, y=round(baseline - plot_height * i / 2, 2))
+        for i in range(3)
+        if (top * i / 2).is_integer()
+    ]
     return BarChart(title, unit, category, bars, ticks, width, height, baseline, MARGIN_LEFT)

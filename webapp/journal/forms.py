@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -49,8 +49,16 @@ class PostForm(FlaskForm):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
     )
     book_id = SelectField("About the book", coerce=optional_int, validate_choice=False)
-    kind = SelectField("Kind", choices=list(KIND_LABELS.items()), default=PostKind.NOTE)
-    visibility = RadioField("Who can read it", choices=list(VISIBILITY_LABELS.items()), default="private")
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(value, label) for value, label in KIND_LABELS.items()],
+        default=PostKind.NOTE,
+    )
+    visibility = RadioField(
+        "Who can read it",
+        choices=[SelectChoice(value, label) for value, label in VISIBILITY_LABELS.items()],
+        default="private",
+    )
     body = TextAreaField(
         "Text",
         description="Markdown: *emphasis*, **strong**, [links](https://example.org), lists, > quotes.",

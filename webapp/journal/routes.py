@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from webapp.extensions import db
 from webapp.journal import bp
@@ -29,7 +30,7 @@ PER_PAGE = 20
 BOOK_CHOICES = 100  # recent books offered in the post form; any book page can preselect others
 
 
-def book_choices(user: User, also: int | None) -> list[tuple[str, str]]:
+def book_choices(user: User, also: int | None) -> list[SelectChoice]:
     """The books a post can be about: the user's most recently touched readings, plus the
     book asked for. A select of the whole library would be megabytes at 100,000 books."""
     recent = select(Reading.book_id).where(Reading.user_id == user.id)
@@ -38,7 +39,7 @@ def book_choices(user: User, also: int | None) -> list[tuple[str, str]]:
     if also is not None and also > 0:
         ids.add(also)
     books = db.session.scalars(select(Book).where(Book.id.in_(ids)).order_by(Book.sort_title, Book.id))
-    return [("", "No particular book")] + [(str(book.id), book.title) for book in books]
+    return [SelectChoice("", "No particular book")] + [SelectChoice(str(b.id), b.title) for b in books]
 
 
 def requested_book_id() -> int | None:
