@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from webapp import create_app
-from webapp.extensions import db
+from webapp.extensions import db, login_manager
 from webapp.models import User
 from webapp.schema_upgrade import upgrade_with_backup
 from webapp.security import launch_gate, open_gate
@@ -63,8 +63,17 @@ def make_user(app: Flask, username: str = "reader", **fields: Any) -> User:
         return user
 
 
-def sign_in(client: FlaskClient, user: User) -> None:
-    """Put ``user`` in the client's session as Flask-Login would after signing in."""
+def sign_in(client: FlaskClient, user: User, user_agent: str | None = None) -> None:
+    """Put ``user`` in the client's session as Flask-Login would after signing in.
+
+    The session also carries Flask-Login's identifier of the client (address and
+    User-Agent), as a real sign-in would; give ``user_agent`` when the session will be
+    used by another client (a browser)."""
+    environ = dict(client.environ_base)
+    if user_agent:
+        environ["HTTP_USER_AGENT"] = user_agent
+    with client.application.test_request_context(environ_base=environ):
+        identifier = login_manager._session_identifier_generator()
     gate = launch_gate(client.application)
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
@@ -72,6 +81,7 @@ def sign_in(client: FlaskClient, user: User) -> None:
         session["signed_in_at"] = int(time.time())
         if gate is not None:
             session["launch"] = gate.launch_id
+        session["_id"] = identifier
 
 
 def csrf_token(client: FlaskClient, path: str = "/") -> str:

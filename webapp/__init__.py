@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.auth.cli import init_app as init_user_cli
     from webapp.auth.sessions import init_app as init_sessions
     from webapp.auth.users import init_app as init_users
+    from webapp.journal import init_app as init_journal
     from webapp.main import bp as main_bp
     from webapp.settings import bp as settings_bp
     from webapp.templating import init_app as init_templating
@@ -55,5 +56,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_users(app)
     init_sessions(app)
     init_user_cli(app)
+    init_journal(app)
     init_templating(app)
     return app

@@ -128,3 +128,12 @@ def db_file(app: Flask) -> Path:
     path = sqlite_path(app)
     assert path is not None
     return path
+
+
+def assert_rows_kept(path: Path, before: dict[str, list[tuple]]) -> None:
+    """Every row still there with its old values; columns added later come after them."""
+    for table, rows in before.items():
+        after = table_rows(path, table)
+        assert len(after) == len(rows), table
+        width = len(rows[0]) if rows else 0
+        assert [row[:width] for row in after] == rows, table

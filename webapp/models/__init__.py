@@ -1,6 +1,7 @@
 """The data model. Importing this package registers every table on ``db.metadata``."""
 
 from webapp.models.book import Author, Book, BookAuthor, BookFormat, book_shelves
+from webapp.models.goal import ReadingGoal
 from webapp.models.post import Post, PostKind, Visibility
 from webapp.models.reading import Reading, ReadingStatus
 from webapp.models.shelf import Shelf
@@ -15,6 +16,7 @@ __all__ = [
     "Post",
     "PostKind",
     "Reading",
+    "ReadingGoal",
     "ReadingStatus",
     "Shelf",
     "SiteSetting",

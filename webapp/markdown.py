@@ -1,0 +1,54 @@
+"""Posts' Markdown to safe HTML: markdown-it-py renders, nh3 (ammonia) sanitises.
+
+The sanitiser is the security boundary, not the renderer: markdown-it passes raw HTML
+through (so ``<kbd>`` or ``<details>`` in a post work) and nh3 then keeps only the
+tags, attributes and URL schemes listed here. No ``<script>``, no ``on*`` attribute,
+no ``javascript:`` or ``data:`` URL can survive, and every link gets
+``rel="noopener noreferrer"``. Images are dropped: the app is offline and the CSP
+forbids remote images anyway, so an ``<img>`` could only ever be a broken icon or a
+tracking pixel.
+"""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+        "em", "strong", "del", "s", "ins", "mark", "sub", "sup", "small", "kbd", "abbr", "cite", "q",
+        "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+        "a", "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "span",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+}
+#: Relative links (another post, a book page) pass; of absolute ones only these.
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer"
+
+_renderer = MarkdownIt("commonmark", {"html": True, "breaks": False}).enable(["table", "strikethrough"])
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only harmless markup. Idempotent: sanitising the result again changes nothing."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str | None) -> Markup:
+    """A post body as HTML that is safe to put into a page as it is."""
+    return Markup(sanitize_html(_renderer.render(text or "")))  # noqa: S704 - sanitised just above
