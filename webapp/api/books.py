@@ -79,7 +79,9 @@ def books_matching(query: dict[str, Any], viewer_id: int) -> Select:
 def authors_named(names: list[str]) -> list[Author]:
     """Existing authors by exact name, new ones for names not seen before."""
     cleaned = list(dict.fromkeys(" ".join(name.split()) for name in names))
-    known = {a.name: a for a in db.session.scalars(select(Author).where(Author.name.in_(cleaned)))}
+    # No autoflush: a pending duplicate ISBN must fail in save() as a 409, not here.
+    with db.session.no_autoflush:
+        known = {a.name: a for a in db.session.scalars(select(Author).where(Author.name.in_(cleaned)))}
     return [known.get(name) or Author(name) for name in cleaned]
 
 

@@ -15,7 +15,6 @@ from webapp.api.auth import caller
 from webapp.api.errors import abort, field_error
 from webapp.api.pagination import page_of, paginate
 from webapp.api.records import apply, get_or_404, save
-from webapp.api.schemas.common import INT32_MAX
 from webapp.api.schemas.posts import PostIn, PostOut, PostQuery
 from webapp.extensions import db
 from webapp.models import Book, Post, User, Visibility
@@ -55,7 +54,7 @@ def _own_post(post_id: int) -> Post:
 
 def _check_book(data: dict[str, Any]) -> None:
     book_id = data.get("book_id")
-    if book_id is not None and (book_id > INT32_MAX or db.session.get(Book, book_id) is None):
+    if book_id is not None and db.session.get(Book, book_id) is None:
         field_error("book_id", f"There is no book with id {book_id}.")
 
 

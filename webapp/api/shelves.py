@@ -61,7 +61,8 @@ def _apply(shelf: Shelf, data: dict[str, Any]) -> None:
         shelf.name = data["name"].strip()
     if "book_ids" in data:
         wanted = set(data["book_ids"])
-        books = list(db.session.scalars(select(Book).where(Book.id.in_(wanted)))) if wanted else []
+        with db.session.no_autoflush:  # a duplicate name must fail in save() as a 409
+            books = list(db.session.scalars(select(Book).where(Book.id.in_(wanted)))) if wanted else []
         missing = sorted(wanted - {book.id for book in books})
         if missing:
             db.session.rollback()

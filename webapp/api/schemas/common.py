@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from apiflask import Schema
@@ -23,11 +24,18 @@ class Text(String):
         return text
 
 
+class UTCDateTime(DateTime):
+    """The database keeps naive UTC; the API says so with an offset, as RFC 3339 requires."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 def Timestamp(**kwargs: Any) -> DateTime:
-    """Naive UTC in the database; ISO 8601 without an offset in the API (documented as UTC)."""
-    return DateTime(
-        dump_only=True, metadata={"description": "UTC, ISO 8601.", **kwargs.pop("metadata", {})}, **kwargs
-    )
+    metadata = {"description": "UTC, RFC 3339.", **kwargs.pop("metadata", {})}
+    return UTCDateTime(dump_only=True, metadata=metadata, **kwargs)
 
 
 class UserBrief(Schema):
