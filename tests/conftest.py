@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_login.utils import _create_identifier
 
 from webapp import create_app
 from webapp.extensions import db
@@ -61,9 +62,14 @@ def make_user(app: Flask, username: str = "reader", **fields: Any) -> User:
 
 def sign_in(client: FlaskClient, user: User) -> None:
     """Put ``user`` in the client's session as Flask-Login would after signing in."""
+    # The session's identifier, as login_user() stores it: "strong" session protection
+    # drops a session without it.
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session["_id"] = identifier
 
 
 def csrf_token(client: FlaskClient, path: str = "/") -> str:
