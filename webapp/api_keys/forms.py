@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 
@@ -13,7 +14,7 @@ class NewKeyForm(FlaskForm):
     )
     scopes = RadioField(
         "May",
-        choices=[("read", "Read only"), ("write", "Read and write")],
+        choices=[SelectChoice("read", "Read only"), SelectChoice("write", "Read and write")],
         default="read",
         validators=[DataRequired()],
     )
