@@ -73,6 +73,10 @@ class Defaults:
     WTF_CSRF_SSL_STRICT = False
     #: Hosts the app answers to besides 127.0.0.1/localhost on its own port (server mode).
     TRUSTED_HOSTS: list[str] | None = None
+    #: Requests per API key (or signed-in user) to /api/v1; Flask-Limiter's notation.
+    API_RATE_LIMIT = "300 per minute"
+    #: Origins (e.g. "http://localhost:5173") allowed to call /api/v1 from a browser; empty: none.
+    CORS_ORIGINS: list[str] = []
 
 
 def default_data_dir() -> Path:

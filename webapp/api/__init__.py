@@ -1,5 +1,95 @@
-from flask import Blueprint
+"""The REST API, ``/api/v1``: JSON for script authors, described by its own OpenAPI document.
 
-bp = Blueprint("api", __name__)
+One APIBlueprint holds every resource (one module each); the schemas beside them both
+validate requests and generate ``/api/v1/openapi.json``. Every request passes one gate
+(:func:`webapp.api.auth.require_access`): who calls, may they write, CSRF for sessions,
+JSON bodies only. Errors are problem+json (:mod:`webapp.api.errors`).
+"""
 
-from webapp.api import routes  # noqa: E402, F401
+from __future__ import annotations
+
+from apiflask import APIBlueprint, APIFlask
+from flask import current_app, request
+
+from webapp.api.auth import rate_limit_key, require_access
+from webapp.api.errors import PROBLEM_MIMETYPE, PROBLEM_SCHEMA, abort
+from webapp.api.errors import init_app as init_errors
+from webapp.extensions import csrf, limiter
+
+bp = APIBlueprint("api", __name__, enable_openapi=True)
+
+#: Answer without a key: the index only (the OpenAPI document lives outside the blueprint).
+PUBLIC_ENDPOINTS = frozenset({"api.index"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _api_rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+@bp.before_request
+def _gate() -> None:
+    if request.method == "OPTIONS" or request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    require_access()
+    if request.method in BODY_METHODS and not request.is_json:
+        abort(415, "Send a JSON body with Content-Type: application/json.")
+
+
+# Session calls are checked for CSRF in the gate, after we know they are session calls.
+csrf.exempt(bp)
+limiter.limit(_api_rate_limit, key_func=rate_limit_key)(bp)
+
+SECURITY_SCHEMES = {
+    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    "Bearer": {"type": "http", "scheme": "bearer", "description": "The same API key as a bearer token."},
+}
+
+
+def _finish_spec(spec: dict) -> dict:
+    """Document what every operation shares: the key, and problem+json for every error."""
+    spec["security"] = [{"ApiKey": []}, {"Bearer": []}]
+    spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem_content = {PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path_item in spec.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for status, response in list(responses.items()):
+                if str(status)[0] in "45":
+                    response["content"] = problem_content
+            responses.setdefault("401", {"description": "No key, or a key that is wrong or revoked."})
+            responses["401"]["content"] = problem_content
+            responses.setdefault("429", {"description": "Too many requests for this key; see Retry-After."})
+            responses["429"]["content"] = problem_content
+            responses["default"] = {
+                "description": "Any other error, as a problem document.",
+                "content": problem_content,
+            }
+    return spec
+
+
+def init_app(app: APIFlask) -> None:
+    """Wire the API into the app: errors, OpenAPI settings, CORS, the docs page."""
+    from webapp.api import authors, books, docs, me, posts, readings, search, shelves  # noqa: F401
+    from webapp.api.cors import init_app as init_cors
+
+    app.config.update(
+        OPENAPI_VERSION="3.1.0",
+        AUTO_SERVERS=False,
+        AUTO_200_RESPONSE=False,
+        AUTO_TAGS=False,
+        HTTP_ERROR_SCHEMA=PROBLEM_SCHEMA,
+        VALIDATION_ERROR_SCHEMA=PROBLEM_SCHEMA,
+        SECURITY_SCHEMES=SECURITY_SCHEMES,
+        DESCRIPTION=(
+            "Shelfmark's JSON API. Authenticate with an API key made in Settings → API keys, "
+            "sent as `X-API-Key` or `Authorization: Bearer`. Lists take `page` and `per_page` "
+            "(1 to 100) and answer `items`, `total`, `pages`, `current_page`, `per_page` with a "
+            "`Link` header. Errors are RFC 9457 problem documents (`application/problem+json`)."
+        ),
+    )
+    app.spec_processor(_finish_spec)
+    init_errors(app)
+    init_cors(app)
+    app.register_blueprint(bp, url_prefix="/api/v1")
+    app.register_blueprint(docs.docs_bp, url_prefix="/api/docs")

@@ -1,5 +1,6 @@
 """The data model. Importing this package registers every table on ``db.metadata``."""
 
+from webapp.models.api_key import ApiKey, ApiScope
 from webapp.models.book import Author, Book, BookAuthor, BookFormat, book_shelves
 from webapp.models.goal import ReadingGoal
 from webapp.models.post import Post, PostKind, Visibility
@@ -9,6 +10,8 @@ from webapp.models.site_setting import SiteSetting
 from webapp.models.user import User
 
 __all__ = [
+    "ApiKey",
+    "ApiScope",
     "Author",
     "Book",
     "BookAuthor",

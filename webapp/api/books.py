@@ -1,0 +1,140 @@
+"""``/books``: the shared library. Everyone reads it; a key with write scope changes it."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from apiflask.schemas import EmptySchema
+from flask import url_for
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from webapp.api import bp
+from webapp.api.auth import caller
+from webapp.api.pagination import page_of, paginate
+from webapp.api.records import apply, get_or_404, save
+from webapp.api.schemas.books import BookIn, BookOut, BookQuery
+from webapp.extensions import db
+from webapp.isbn import InvalidISBN, normalize_isbn13
+from webapp.models import Author, Book, BookAuthor, Reading, book_shelves
+
+BOOK_FIELDS = (
+    "title",
+    "subtitle",
+    "isbn13",
+    "isbn10",
+    "publisher",
+    "year",
+    "pages",
+    "language",
+    "format",
+    "price_minor",
+    "currency",
+    "location",
+)
+SORTS = {
+    "title": (Book.sort_title, Book.id),
+    "-title": (Book.sort_title.desc(), Book.id.desc()),
+    "added": (Book.added_at, Book.id),
+    "-added": (Book.added_at.desc(), Book.id.desc()),
+    "year": (Book.year, Book.id),
+    "-year": (Book.year.desc(), Book.id.desc()),
+}
+TAGS = ["Books"]
+
+
+def books_matching(query: dict[str, Any], viewer_id: int) -> Select:
+    """The filters of ``GET /books``; ``status`` is the viewer's own reading status."""
+    statement = select(Book).options(selectinload(Book.author_links).selectinload(BookAuthor.author))
+    if text := (query.get("q") or "").strip():
+        by_author = (
+            select(BookAuthor.book_id).join(Author).where(Author.name.icontains(text, autoescape=True))
+        )
+        conditions = [Book.title.icontains(text, autoescape=True), Book.id.in_(by_author)]
+        with contextlib.suppress(InvalidISBN):
+            conditions.append(Book.isbn13 == normalize_isbn13(text))
+        statement = statement.where(db.or_(*conditions))
+    if status := query.get("status"):
+        statement = statement.where(
+            Book.id.in_(select(Reading.book_id).where(Reading.user_id == viewer_id, Reading.status == status))
+        )
+    if shelf := query.get("shelf"):
+        statement = statement.where(
+            Book.id.in_(select(book_shelves.c.book_id).where(book_shelves.c.shelf_id == shelf))
+        )
+    if author := query.get("author"):
+        statement = statement.where(
+            Book.id.in_(select(BookAuthor.book_id).where(BookAuthor.author_id == author))
+        )
+    if book_format := query.get("format"):
+        statement = statement.where(Book.format == book_format)
+    if (year_from := query.get("year_from")) is not None:
+        statement = statement.where(Book.year >= year_from)
+    if (year_to := query.get("year_to")) is not None:
+        statement = statement.where(Book.year <= year_to)
+    return statement.order_by(*SORTS[query["sort"]])
+
+
+def authors_named(names: list[str]) -> list[Author]:
+    """Existing authors by exact name, new ones for names not seen before."""
+    cleaned = list(dict.fromkeys(" ".join(name.split()) for name in names))
+    # No autoflush: a pending duplicate ISBN must fail in save() as a 409, not here.
+    with db.session.no_autoflush:
+        known = {a.name: a for a in db.session.scalars(select(Author).where(Author.name.in_(cleaned)))}
+    return [known.get(name) or Author(name) for name in cleaned]
+
+
+def book_location(book: Book) -> dict[str, str]:
+    return {"Location": url_for("api.get_book", book_id=book.id, _external=True)}
+
+
+@bp.get("/books")
+@bp.input(BookQuery, location="query", arg_name="query")
+@bp.output(page_of(BookOut))
+@bp.doc(tags=TAGS, summary="List books", description="Filter, sort and page through the library.")
+def list_books(query: dict[str, Any]):
+    body, headers = paginate(books_matching(query, caller().user_id), query["page"], query["per_page"])
+    return body, 200, headers
+
+
+@bp.post("/books")
+@bp.input(BookIn, arg_name="data")
+@bp.output(BookOut, status_code=201, description="Created; Location names it.")
+@bp.doc(tags=TAGS, summary="Add a book", responses={409: "Another book has this ISBN."})
+def create_book(data: dict[str, Any]):
+    book = Book(title=data["title"])
+    apply(book, data, BOOK_FIELDS)
+    book.set_authors(authors_named(data.get("authors", [])))
+    db.session.add(book)
+    save()
+    return book, 201, book_location(book)
+
+
+@bp.get("/books/<int:book_id>")
+@bp.output(BookOut)
+@bp.doc(tags=TAGS, summary="One book")
+def get_book(book_id: int):
+    return get_or_404(Book, book_id, "book")
+
+
+@bp.patch("/books/<int:book_id>")
+@bp.input(BookIn(partial=True), arg_name="data")
+@bp.output(BookOut)
+@bp.doc(tags=TAGS, summary="Change a book", responses={409: "Another book has this ISBN."})
+def update_book(book_id: int, data: dict[str, Any]):
+    book = get_or_404(Book, book_id, "book")
+    apply(book, data, BOOK_FIELDS)
+    if "authors" in data:
+        book.set_authors(authors_named(data["authors"]))
+    save()
+    return book
+
+
+@bp.delete("/books/<int:book_id>")
+@bp.output(EmptySchema, status_code=204, description="Deleted, with its readings; posts stay.")
+@bp.doc(tags=TAGS, summary="Delete a book")
+def delete_book(book_id: int):
+    db.session.delete(get_or_404(Book, book_id, "book"))
+    save()
+    return "", 204

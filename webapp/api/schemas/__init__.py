@@ -1,0 +1,1 @@
+"""Marshmallow schemas: they validate requests, shape answers and generate the OpenAPI document."""

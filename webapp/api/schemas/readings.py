@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Date, Float, Integer, String
+from apiflask.validators import OneOf, Range
+
+from webapp.api.schemas.common import Timestamp
+from webapp.models import ReadingStatus
+
+HALF_STARS = [halves / 2 for halves in range(1, 11)]
+
+
+class ReadingOut(Schema):
+    book_id = Integer(required=True)
+    status = String(required=True, validate=OneOf([s.value for s in ReadingStatus]))
+    rating = Float(allow_none=True, metadata={"description": "0.5 to 5 stars in half stars."})
+    started_on = Date(allow_none=True)
+    finished_on = Date(allow_none=True)
+    progress_pages = Integer(allow_none=True)
+    progress_percent = Integer(allow_none=True)
+    times_read = Integer(required=True)
+    updated_at = Timestamp(required=True)
+
+
+class ReadingIn(Schema):
+    status = String(validate=OneOf([s.value for s in ReadingStatus]))
+    rating = Float(allow_none=True, validate=OneOf(HALF_STARS))
+    started_on = Date(allow_none=True)
+    finished_on = Date(allow_none=True, metadata={"description": "Not before started_on."})
+    progress_pages = Integer(allow_none=True, validate=Range(min=0, max=100_000))
+    progress_percent = Integer(allow_none=True, validate=Range(min=0, max=100))
+    times_read = Integer(validate=Range(min=0, max=10_000))
