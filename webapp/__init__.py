@@ -37,11 +37,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.auth import bp as auth_bp
     from webapp.auth.users import init_app as init_users
     from webapp.main import bp as main_bp
+    from webapp.search import init_app as init_search
     from webapp.templating import init_app as init_templating
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_users(app)
+    init_search(app)
     init_templating(app)
     return app
