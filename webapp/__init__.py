@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.auth.users import init_app as init_users
     from webapp.journal import init_app as init_journal
     from webapp.main import bp as main_bp
+    from webapp.search import init_app as init_search
     from webapp.settings import bp as settings_bp
     from webapp.templating import init_app as init_templating
 
@@ -70,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_sessions(app)
     init_user_cli(app)
     init_journal(app)
+    init_search(app)
     init_templating(app)
     for blueprint in app.blueprints.values():
         # APIFlask documents only APIBlueprints, but reads this flag on every blueprint.

@@ -15,6 +15,7 @@ from tests.integration.migration_helpers import (
     table_rows,
 )
 from webapp.extensions import db
+from webapp.search.backend import include_name
 
 
 def test_rows_written_at_the_first_revision_survive_upgrade_to_head(make_app) -> None:
@@ -55,7 +56,10 @@ def test_each_revision_downgrades_and_upgrades_to_the_same_schema(make_app) -> N
 
 def test_migrations_match_the_models(app) -> None:
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "render_as_batch": True, "include_name": include_name},
+        )
         assert compare_metadata(context, db.metadata) == []
 
 

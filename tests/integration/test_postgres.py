@@ -14,6 +14,7 @@ from tests.integration.migration_helpers import migrate_down_to, migrate_to
 from webapp.extensions import db
 from webapp.models import Author, Book, Reading, User
 from webapp.schema_upgrade import schema_state, upgrade_with_backup
+from webapp.search.backend import include_name
 
 pytestmark = pytest.mark.postgres
 SERVER_URL = os.environ.get("SHELFMARK_TEST_POSTGRES_URL")
@@ -42,7 +43,9 @@ def test_migrations_reach_head_and_match_the_models(pg_app) -> None:
     assert upgrade_with_backup(pg_app).backup is None  # PostgreSQL backups are the admin's tools
     assert schema_state(pg_app).up_to_date
     with pg_app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, db.metadata) == []
 
 

@@ -2,6 +2,8 @@
 
 Differences from Flask-Migrate's template, each on purpose:
 - no ``fileConfig`` logging: it would disable the launcher's loggers;
+- on SQLite, the search index's triggers are dropped for the run and put back (with
+  the index refilled) at its end, so batch mode can rebuild tables (webapp/search);
 - on SQLite, foreign keys are switched off for the run. Batch mode rebuilds tables
   (copy, drop, rename), and dropping a parent table with foreign keys on would
   cascade-delete its children's rows. Integrity is checked at the end instead.
@@ -13,7 +15,12 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import text
 
+from webapp.search import sqlite_index
+from webapp.search.backend import include_name
+
 logger = logging.getLogger("alembic.env")
+
+# The full-text index's tables are made by its own SQL, not the models (webapp/search).
 config = context.config
 migrate_ext = current_app.extensions["migrate"]
 target_metadata = migrate_ext.db.metadata
@@ -28,6 +35,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -54,6 +62,7 @@ def _driver_pragma(connection, pragma: str) -> None:
 def run_migrations_online() -> None:
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", _skip_empty_autogenerate)
+    conf_args.setdefault("include_name", include_name)
     engine = migrate_ext.db.engine
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -67,7 +76,11 @@ def run_migrations_online() -> None:
                 conf_args.setdefault("transactional_ddl", True)
             context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
             with context.begin_transaction():
+                if sqlite:
+                    sqlite_index.suspend_triggers(connection)  # batch mode would trip on them
                 context.run_migrations()
+                if sqlite:
+                    sqlite_index.restore_triggers(connection)
                 if sqlite:
                     problems = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
                     if problems:

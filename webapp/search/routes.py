@@ -1,0 +1,53 @@
+"""The results page, the header's suggestions, and the seed-style JSON endpoint."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from webapp.search.service import KINDS, search_library
+
+bp = Blueprint("search", __name__)
+api_bp = Blueprint("search_api", __name__)
+
+#: Deeper pages than this are refused quietly (shown empty): nobody reads page 10,001,
+#: and an OFFSET past SQLite's integer range would be an error.
+MAX_PAGE = 10_000
+SUGGESTIONS = 6
+
+
+def _query_args() -> tuple[str, int, tuple[str, ...]]:
+    """q, page and kind from the query string; malformed values fall back to defaults."""
+    query = request.args.get("q", "", type=str)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    kind = request.args.get("kind", "", type=str)
+    kinds = (kind,) if kind in KINDS else KINDS
+    return query, page, kinds
+
+
+@bp.get("/search")
+@login_required
+def results() -> ResponseReturnValue:
+    query, page, kinds = _query_args()
+    found = search_library(query, current_user, page=page, kinds=kinds)
+    kind = kinds[0] if len(kinds) == 1 else ""
+    return render_template("search/results.html", found=found, query=query, kind=kind)
+
+
+@bp.get("/search/suggest")
+@login_required
+def suggest() -> ResponseReturnValue:
+    """A few top hits as <li role="option"> items for the header's listbox."""
+    query = request.args.get("q", "", type=str)
+    found = search_library(query, current_user, per_page=SUGGESTIONS)
+    return render_template("search/suggestions.html", found=found, query=query)
+
+
+@api_bp.get("/search")
+def api_search() -> ResponseReturnValue:
+    if not current_user.is_authenticated:
+        return jsonify(error="unauthorized", message="Sign in to search."), 401
+    query, page, kinds = _query_args()
+    per_page = request.args.get("per_page", 20, type=int) or 20
+    return jsonify(search_library(query, current_user, page=page, per_page=per_page, kinds=kinds).to_dict())

@@ -1,0 +1,196 @@
+"""Search the library: the one function pages, the JSON endpoint and the API call.
+
+Results are plain dataclasses with JSON-friendly fields; highlighted text is Markup
+built here and nowhere else: the backend's marker characters are located in the
+stored text, the whole text is HTML-escaped, and only then do the markers become
+``<mark>`` elements, so nothing a user wrote reaches the page as HTML.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+from sqlalchemy import Connection
+
+from webapp.extensions import db
+from webapp.models import User
+from webapp.search import postgres_index, sqlite_index
+from webapp.search.backend import MARK_END, MARK_START, Access, RawHit
+from webapp.search.query import fts5_expression, parse_query, tsquery_expression
+
+KINDS = ("book", "post")
+MAX_PER_PAGE = 100
+#: Where a hit links to; the library and journal blueprints own these pages.
+HIT_URLS = {"book": "/books/{id}", "post": "/post/{id}"}
+
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+_STRAY_MARKS = re.compile(f"[{MARK_START}{MARK_END}]")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}|>|[-+*]|\d+\.)\s+|[*_`~]+", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    id: int
+    title: Markup
+    snippet: Markup
+    score: float
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "title": str(self.title),
+            "snippet": str(self.snippet),
+            "score": round(self.score, 6),
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results; shaped like Flask-SQLAlchemy's Pagination for the macro."""
+
+    query: str
+    hits: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    kinds: tuple[str, ...] = field(default=KINDS)
+    #: More matched than were ranked (SQLite ranks the newest 1,000 per tier); ``total``
+    #: then counts the ranked ones and a page says "1,000+".
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.total / self.per_page) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    def iter_pages(
+        self, left_edge: int = 2, left_current: int = 2, right_current: int = 4, right_edge: int = 2
+    ) -> Iterator[int | None]:
+        """Page numbers to show, None where a gap goes (as Flask-SQLAlchemy does)."""
+        last = 0
+        for number in range(1, self.pages + 1):
+            if (
+                number <= left_edge
+                or self.page - left_current <= number < self.page + right_current
+                or number > self.pages - right_edge
+            ):
+                if last + 1 != number:
+                    yield None
+                yield number
+                last = number
+
+    def to_dict(self) -> dict[str, Any]:
+        """The seed's collection shape: items, total, pages, current_page, per_page."""
+        return {
+            "items": [hit.to_dict() for hit in self.hits],
+            "total": self.total,
+            "pages": self.pages,
+            "current_page": self.page,
+            "per_page": self.per_page,
+            "more": self.more,
+        }
+
+
+def marked_to_markup(marked: str) -> Markup:
+    """Escape everything, then turn the backend's marker pairs into <mark> elements."""
+    escaped = str(escape(marked))
+    highlighted = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    return Markup(_STRAY_MARKS.sub("", highlighted))  # noqa: S704 - escaped above
+
+
+def plain_markdown(text: str) -> str:
+    """Markdown's marks dropped, cheaply, for a snippet: not a renderer, just tidier."""
+    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text))
+
+
+def _snippet(hit: RawHit) -> Markup:
+    if hit.kind == "post":
+        return marked_to_markup(plain_markdown(hit.body))
+    parts = [hit.authors] if hit.authors else []
+    if MARK_START in hit.details:
+        parts.append(hit.details)
+    return marked_to_markup(" · ".join(parts))
+
+
+def _hit(raw: RawHit) -> SearchHit:
+    return SearchHit(
+        kind=raw.kind,
+        id=raw.id,
+        title=marked_to_markup(raw.title),
+        snippet=_snippet(raw),
+        score=raw.score,
+        url=HIT_URLS[raw.kind].format(id=raw.id),
+    )
+
+
+def search_library(
+    query: str,
+    viewer: User | None,
+    page: int = 1,
+    per_page: int = 20,
+    kinds: Sequence[str] = KINDS,
+) -> SearchPage:
+    """Books and posts matching ``query`` that ``viewer`` may see, best first.
+
+    Private posts are found only by their author; without a viewer, only books and
+    shared posts. Any text is a valid query; one with nothing to look for finds nothing."""
+    page = max(1, page)
+    per_page = min(max(1, per_page), MAX_PER_PAGE)
+    kinds = tuple(kind for kind in KINDS if kind in kinds)
+    access = Access(
+        books="book" in kinds,
+        posts="post" in kinds,
+        viewer_id=viewer.id if viewer is not None else None,
+    )
+    parsed = parse_query(query)
+    connection = db.session.connection()
+    offset = (page - 1) * per_page
+    if connection.dialect.name == "postgresql":
+        expression = tsquery_expression(parsed)
+        backend = postgres_index
+    else:
+        expression = fts5_expression(parsed)
+        backend = sqlite_index
+    if expression is None:
+        return SearchPage(query=query, hits=[], total=0, page=page, per_page=per_page, kinds=kinds)
+    total, more, raw_hits = backend.search(connection, expression, access, per_page, offset)
+    return SearchPage(
+        query=query,
+        hits=[_hit(raw) for raw in raw_hits],
+        total=total,
+        page=page,
+        per_page=per_page,
+        kinds=kinds,
+        more=more,
+    )
+
+
+def rebuild_index(connection: Connection) -> None:
+    """Refill the index from the tables (after a restore, or if in doubt)."""
+    backend = postgres_index if connection.dialect.name == "postgresql" else sqlite_index
+    backend.rebuild(connection)

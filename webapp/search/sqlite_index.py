@@ -1,0 +1,238 @@
+"""The SQLite side: one FTS5 table kept in step by triggers.
+
+``search_index`` holds one row per book and per post. Its rowid says which: a book's is
+``id * 2``, a post's ``id * 2 + 1``, so every trigger finds its row by rowid (filtering
+an FTS5 table on any other column scans the whole table). Columns:
+
+- ``title``: a book's title and subtitle, or a post's title;
+- ``authors``: a book's author names in order;
+- ``details``: publisher, ISBN-13, ISBN-10 (digits, as stored) and shelf names;
+- ``body``: a post's Markdown text (the tokenizer treats Markdown's marks as spaces);
+- ``access``: who may see the row, as tokens: ``book``; ``shared u<author id>`` or
+  ``private u<author id>`` for a post. Searching filters on these tokens inside the
+  same MATCH (``access : (book OR shared OR u7)``), so privacy is decided by the index
+  itself, in SQL, at the cost of a few bytes per row.
+
+Triggers rather than ORM events: bulk Core inserts (the demo library, imports) and
+plain SQL see the same index. Tokenizer ``unicode61 remove_diacritics 2`` folds case
+and diacritics ("Bronte" finds "Brontë").
+
+The statements here built revision 0003. Change them only together with a new
+revision that drops and recreates the index (``drop`` then ``create``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from webapp.search.backend import MARK_END, MARK_START, Access, RawHit
+
+TABLE = "search_index"
+#: bm25 weights per column: title, authors, details, body, access.
+BM25_WEIGHTS = (10.0, 8.0, 3.0, 1.0, 0.0)
+
+_BOOK_ROWS = """
+SELECT b.id * 2,
+       b.title || coalesce(' ' || b.subtitle, ''),
+       coalesce((SELECT group_concat(name, ', ') FROM (
+           SELECT a.name AS name FROM book_authors AS ba JOIN authors AS a ON a.id = ba.author_id
+           WHERE ba.book_id = b.id ORDER BY ba.position, a.id)), ''),
+       trim(coalesce(b.publisher, '') || ' ' || coalesce(b.isbn13, '') || ' '
+            || coalesce(b.isbn10, '') || ' ' || coalesce((SELECT group_concat(name, ', ') FROM (
+           SELECT s.name AS name FROM book_shelves AS bs JOIN shelves AS s ON s.id = bs.shelf_id
+           WHERE bs.book_id = b.id ORDER BY s.name, s.id)), '')),
+       '',
+       'book'
+FROM books AS b
+"""
+
+_POST_ROWS = """
+SELECT p.id * 2 + 1, p.title, '', '', p.body,
+       CASE p.visibility WHEN 'shared' THEN 'shared' ELSE 'private' END || ' u' || p.author_id
+FROM posts AS p
+"""
+
+_INSERT = f"INSERT INTO {TABLE} (rowid, title, authors, details, body, access) "
+
+
+def _refresh_books(ids: str) -> str:
+    """Statements that rewrite the rows of the books whose ids ``ids`` (SQL) yields."""
+    return (
+        f"DELETE FROM {TABLE} WHERE rowid IN (SELECT book_id * 2 FROM ({ids}));\n"
+        f"  {_INSERT}{_BOOK_ROWS} WHERE b.id IN (SELECT book_id FROM ({ids}));"
+    )
+
+
+def _trigger(name: str, event: str, body: str) -> str:
+    return f"CREATE TRIGGER {TABLE}_{name} AFTER {event} FOR EACH ROW BEGIN\n  {body}\nEND"
+
+
+TRIGGERS: dict[str, tuple[str, str]] = {
+    "books_ai": ("INSERT ON books", f"{_INSERT}{_BOOK_ROWS} WHERE b.id = NEW.id;"),
+    "books_au": (
+        "UPDATE OF id, title, subtitle, publisher, isbn13, isbn10 ON books",
+        f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2;\n  {_INSERT}{_BOOK_ROWS} WHERE b.id = NEW.id;",
+    ),
+    "books_ad": ("DELETE ON books", f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2;"),
+    "book_authors_ai": ("INSERT ON book_authors", _refresh_books("SELECT NEW.book_id AS book_id")),
+    "book_authors_au": (
+        "UPDATE ON book_authors",
+        _refresh_books("SELECT OLD.book_id AS book_id UNION SELECT NEW.book_id"),
+    ),
+    "book_authors_ad": ("DELETE ON book_authors", _refresh_books("SELECT OLD.book_id AS book_id")),
+    "authors_au": (
+        "UPDATE OF name ON authors",
+        _refresh_books("SELECT book_id FROM book_authors WHERE author_id = NEW.id"),
+    ),
+    "book_shelves_ai": ("INSERT ON book_shelves", _refresh_books("SELECT NEW.book_id AS book_id")),
+    "book_shelves_au": (
+        "UPDATE ON book_shelves",
+        _refresh_books("SELECT OLD.book_id AS book_id UNION SELECT NEW.book_id"),
+    ),
+    "book_shelves_ad": ("DELETE ON book_shelves", _refresh_books("SELECT OLD.book_id AS book_id")),
+    "shelves_au": (
+        "UPDATE OF name ON shelves",
+        _refresh_books("SELECT book_id FROM book_shelves WHERE shelf_id = NEW.id"),
+    ),
+    "posts_ai": ("INSERT ON posts", f"{_INSERT}{_POST_ROWS} WHERE p.id = NEW.id;"),
+    "posts_au": (
+        "UPDATE OF id, title, body, visibility, author_id ON posts",
+        f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2 + 1;\n  {_INSERT}{_POST_ROWS} WHERE p.id = NEW.id;",
+    ),
+    "posts_ad": ("DELETE ON posts", f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2 + 1;"),
+}
+
+
+def create(connection: Connection) -> None:
+    """Create the index and its triggers, and fill it from the rows already there."""
+    connection.execute(
+        text(
+            f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
+            "title, authors, details, body, access, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
+    )
+    for name, (event, body) in TRIGGERS.items():
+        connection.execute(text(_trigger(name, event, body)))
+    rebuild(connection)
+
+
+def drop(connection: Connection) -> None:
+    for name in TRIGGERS:
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {TABLE}_{name}"))
+    connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+
+
+def rebuild(connection: Connection) -> None:
+    """Empty the index and fill it again from the tables, then merge its b-trees."""
+    connection.execute(text(f"DELETE FROM {TABLE}"))
+    connection.execute(text(_INSERT + _BOOK_ROWS))
+    connection.execute(text(_INSERT + _POST_ROWS))
+    connection.execute(text(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')"))
+
+
+#: How many of the newest matches a search ranks, per tier (see ``search``).
+WINDOW = 1000
+_MARKS = f"'{MARK_START}', '{MARK_END}'"
+_VISIBLE = f"""
+FROM {TABLE} AS s LEFT JOIN posts AS p ON s.rowid % 2 = 1 AND p.id = s.rowid / 2
+WHERE {TABLE} MATCH :match AND (s.rowid % 2 = 0 OR p.visibility = 'shared' OR p.author_id = :viewer)
+"""
+
+
+def _kind_filter(access: Access) -> str:
+    if access.books and access.posts:
+        return ""
+    return " AND s.rowid % 2 = 0" if access.books else " AND s.rowid % 2 = 1"
+
+
+def _ranked_rowids(
+    connection: Connection, match: str, access: Access
+) -> tuple[list[tuple[int, float]], bool]:
+    """Rowids of the newest WINDOW visible matches, best first; and whether there were more."""
+    params = {"match": match, "viewer": access.viewer_id if access.viewer_id is not None else -1}
+    visible = _VISIBLE + _kind_filter(access)
+    cut = connection.execute(
+        text(f"SELECT s.rowid {visible} ORDER BY s.rowid DESC LIMIT 1 OFFSET :last"),
+        {**params, "last": WINDOW - 1},
+    ).scalar()
+    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+    rows = connection.execute(
+        text(f"SELECT s.rowid, s.rank {visible} AND s.rowid >= :cut AND s.rank MATCH :rank ORDER BY s.rank"),
+        {**params, "cut": cut or 0, "rank": f"bm25({weights})"},
+    )
+    return [(rowid, -rank) for rowid, rank in rows], cut is not None
+
+
+def search(
+    connection: Connection, expression: str, access: Access, limit: int, offset: int
+) -> tuple[int, bool, list[RawHit]]:
+    """How many visible matches, whether there are more than were ranked, and one page.
+
+    bm25 costs a few microseconds per matching row, and a common word matches tens of
+    thousands; ranking them all would take a tenth of a second. So the order is:
+    matches in the title or authors first, then the other matches, each group the
+    WINDOW newest matches ranked by bm25 (weighted by column). Privacy is decided by
+    joining each match to its post; FTS5 answers ``ORDER BY rank`` itself, and
+    highlight()/snippet() run only for the page's rows."""
+    if not (access.books or access.posts):
+        return 0, False, []
+    titles, more_titles = _ranked_rowids(connection, f"{{title authors}} : ({expression})", access)
+    everything, more = _ranked_rowids(connection, f"{{title authors details body}} : ({expression})", access)
+    seen = {rowid for rowid, _score in titles}
+    ordered = titles + [(rowid, score) for rowid, score in everything if rowid not in seen]
+    page = ordered[offset : offset + limit]
+    if not page:
+        return len(ordered), more or more_titles, []
+    rows = connection.execute(
+        text(
+            f"SELECT rowid, highlight({TABLE}, 0, {_MARKS}), highlight({TABLE}, 1, {_MARKS}), "
+            f"snippet({TABLE}, 2, {_MARKS}, '…', 12), snippet({TABLE}, 3, {_MARKS}, '…', 24) "
+            f"FROM {TABLE} WHERE {TABLE} MATCH :match "
+            f"AND rowid IN ({', '.join(str(rowid) for rowid, _score in page)})"
+        ),
+        {"match": f"{{title authors details body}} : ({expression})"},
+    )
+    found = {row[0]: row for row in rows}
+    hits = [
+        RawHit(
+            kind="post" if rowid % 2 else "book",
+            id=rowid // 2,
+            title=found[rowid][1] or "",
+            authors=found[rowid][2] or "",
+            details=found[rowid][3] or "",
+            body=found[rowid][4] or "",
+            score=score,
+        )
+        for rowid, score in page
+        if rowid in found
+    ]
+    return len(ordered), more or more_titles, hits
+
+
+def _exists(connection: Connection) -> bool:
+    return (
+        connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": TABLE}
+        ).first()
+        is not None
+    )
+
+
+def suspend_triggers(connection: Connection) -> None:
+    """Before migrations: drop the triggers. Alembic's batch mode rebuilds a table by
+    copy, drop and rename; our triggers on other tables name ``books`` and ``posts``,
+    so SQLite would refuse the rename, and triggers on the table itself would vanish."""
+    if _exists(connection):
+        for name in TRIGGERS:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {TABLE}_{name}"))
+
+
+def restore_triggers(connection: Connection) -> None:
+    """After migrations: the triggers back, and the index refilled in case a migration
+    changed indexed text while they were away."""
+    if _exists(connection):
+        for name, (event, body) in TRIGGERS.items():
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {TABLE}_{name}"))
+            connection.execute(text(_trigger(name, event, body)))
+        rebuild(connection)
