@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from webapp import create_app
-from webapp.extensions import db
+from webapp.extensions import db, login_manager
 from webapp.models import User
 from webapp.schema_upgrade import upgrade_with_backup
 
@@ -60,10 +60,14 @@ def make_user(app: Flask, username: str = "reader", **fields: Any) -> User:
 
 
 def sign_in(client: FlaskClient, user: User) -> None:
-    """Put ``user`` in the client's session as Flask-Login would after signing in."""
+    """Put ``user`` in the client's session as Flask-Login would after signing in,
+    including the ``_id`` that "strong" session protection compares on every request."""
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session["_id"] = identifier
 
 
 def csrf_token(client: FlaskClient, path: str = "/") -> str:

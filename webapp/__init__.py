@@ -36,12 +36,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.api import bp as api_bp
     from webapp.auth import bp as auth_bp
     from webapp.auth.users import init_app as init_users
+    from webapp.errors import init_app as init_errors
+    from webapp.library import bp as library_bp
     from webapp.main import bp as main_bp
     from webapp.templating import init_app as init_templating
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(library_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_users(app)
     init_templating(app)
+    init_errors(app)
     return app

@@ -46,7 +46,7 @@ def test_healthz_says_status_and_version_only(client) -> None:
     assert response.get_json() == {"status": "ok", "version": client.application.config["VERSION"]}
 
 
-def test_home_page_is_real(client) -> None:
-    page = client.get("/").get_data(as_text=True)
+def test_home_page_is_real(signed_in) -> None:
+    page = signed_in.get("/").get_data(as_text=True)
     assert "<title>Home · Shelfmark</title>" in page
     assert "Nothing catalogued yet." in page

@@ -46,7 +46,10 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            # On the driver connection, outside any transaction: exec_driver_sql would
+            # begin one first (see webapp.database), and inside a transaction SQLite
+            # silently ignores this pragma, so a table rebuild would cascade-delete.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         try:
             if sqlite:
                 # SQLite's DDL is transactional: one failing step undoes the whole upgrade.
@@ -62,7 +65,9 @@ def run_migrations_online() -> None:
                 connection.commit()
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                if connection.in_transaction():
+                    connection.rollback()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():
