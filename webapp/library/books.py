@@ -19,7 +19,7 @@ from webapp.catalogue import (
 from webapp.covers import InvalidCover, cover_path, media_type, read_cover, remove_cover, store_cover
 from webapp.extensions import db
 from webapp.library import bp
-from webapp.library.forms import BookForm, ConfirmForm, PlaceOnShelfForm, ReadingForm
+from webapp.library.forms import BookForm, ConfirmForm, PlaceOnShelfForm, ReadingForm, options
 from webapp.models import Book, Post, Reading, Shelf, Visibility
 
 #: Invalid submissions are answered with the form and its messages, and this status.
@@ -121,7 +121,9 @@ def _book_page(book: Book, reading: Reading | None, reading_form: ReadingForm, s
     ).all()
     on_shelves = [shelf for shelf in book.shelves if shelf.owner_id == current_user.id]
     place_form = PlaceOnShelfForm(formdata=None)
-    place_form.shelf.choices = [(shelf.id, shelf.name) for shelf in my_shelves if shelf not in on_shelves]
+    place_form.shelf.choices = options(
+        (shelf.id, shelf.name) for shelf in my_shelves if shelf not in on_shelves
+    )
     return (
         render_template(
             "library/book.html",
@@ -217,7 +219,7 @@ def place_on_shelf(book_id: int):
     book = _book_or_404(book_id)
     form = PlaceOnShelfForm()
     mine = db.session.scalars(select(Shelf).where(Shelf.owner_id == current_user.id)).all()
-    form.shelf.choices = [(shelf.id, shelf.name) for shelf in mine]
+    form.shelf.choices = options((shelf.id, shelf.name) for shelf in mine)
     if not form.validate_on_submit():
         flash("Choose one of your shelves.", "error")
         return redirect(url_for("library.book", book_id=book.id))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.library import bp
-from webapp.library.forms import LibraryFilterForm
+from webapp.library.forms import LibraryFilterForm, options
 from webapp.library.listing import DEFAULT_DESCENDING, CatalogueQuery, catalogue_page
 from webapp.models import Shelf
 
@@ -34,7 +34,7 @@ def catalogue():
         select(Shelf).where(Shelf.owner_id == current_user.id).order_by(Shelf.name)
     ).all()
     form = LibraryFilterForm(request.args)
-    form.shelf.choices = [("", "Any shelf")] + [(str(shelf.id), shelf.name) for shelf in shelves]
+    form.shelf.choices = options([("", "Any shelf")] + [(str(shelf.id), shelf.name) for shelf in shelves])
     form.validate()
     query = _query_from(form)
     page = request.args.get("page", 1, type=int)

@@ -3,6 +3,7 @@ field, what is wrong; the routes save only what a valid form hands over."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from webapp.catalogue import split_author_names
@@ -31,6 +33,11 @@ STATUS_CHOICES = [(member.value, member.label) for member in ReadingStatus]
 RATING_CHOICES = [("", "No rating")] + [
     (f"{halves / 2:g}", f"{halves / 2:g} ★") for halves in range(10, 0, -1)
 ]
+
+
+def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 wants select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def latest_allowed_year() -> int:
@@ -62,7 +69,7 @@ class BookForm(FlaskForm):
     language = StringField(
         "Language", description="e.g. en, fr, pt-BR", validators=[Optional(), Length(max=35)]
     )
-    format = SelectField("Format", choices=FORMAT_CHOICES, default="")
+    format = SelectField("Format", choices=options(FORMAT_CHOICES), default="")
     price = DecimalField(
         "Price",
         places=2,
@@ -176,8 +183,8 @@ class QuickAddForm(FlaskForm):
 
 
 class ReadingForm(FlaskForm):
-    status = SelectField("Status", choices=STATUS_CHOICES, default=ReadingStatus.WANT_TO_READ.value)
-    rating = SelectField("My rating", choices=RATING_CHOICES, default="", validate_choice=False)
+    status = SelectField("Status", choices=options(STATUS_CHOICES), default=ReadingStatus.WANT_TO_READ.value)
+    rating = SelectField("My rating", choices=options(RATING_CHOICES), default="", validate_choice=False)
     started_on = DateField("Started", validators=[Optional()])
     finished_on = DateField("Finished", validators=[Optional()])
     progress_pages = IntegerField(
@@ -241,15 +248,17 @@ class LibraryFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    view = SelectField("View", choices=[("table", "Table"), ("grid", "Covers")], default="table")
-    sort = SelectField("Sort by", choices=list(SORTS.items()), default="title")
+    view = SelectField("View", choices=options([("table", "Table"), ("grid", "Covers")]), default="table")
+    sort = SelectField("Sort by", choices=options(list(SORTS.items())), default="title")
     order = SelectField(
-        "Order", choices=[("", "Default"), ("asc", "Ascending"), ("desc", "Descending")], default=""
+        "Order", choices=options([("", "Default"), ("asc", "Ascending"), ("desc", "Descending")]), default=""
     )
-    status = SelectField("Status", choices=[("", "Any status"), *STATUS_CHOICES], default="")
-    shelf = SelectField("Shelf", choices=[("", "Any shelf")], default="")
+    status = SelectField("Status", choices=options([("", "Any status"), *STATUS_CHOICES]), default="")
+    shelf = SelectField("Shelf", choices=options([("", "Any shelf")]), default="")
     author = StringField("Author", validators=[Optional(), Length(max=255)])
     year_from = IntegerField("Year from", validators=[Optional()])
     year_to = IntegerField("Year to", validators=[Optional()])
-    format = SelectField("Format", choices=[("", "Any format"), *FORMAT_CHOICES[1:]], default="")
-    per_page = SelectField("Per page", choices=[(str(size), str(size)) for size in PAGE_SIZES], default="50")
+    format = SelectField("Format", choices=options([("", "Any format"), *FORMAT_CHOICES[1:]]), default="")
+    per_page = SelectField(
+        "Per page", choices=options([(str(size), str(size)) for size in PAGE_SIZES]), default="50"
+    )

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, exists, func, select
-from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import Author, Book, BookAuthor, Reading, book_shelves
@@ -62,8 +62,8 @@ class CatalogueQuery:
 
 @dataclass(frozen=True)
 class CatalogueRow:
-    book: Book
-    reading: Reading | None
+    book: BookSummary
+    reading: ReadingSummary | None
 
 
 def _like_pattern(text: str) -> str:
@@ -112,7 +112,21 @@ _SORT_COLUMNS = {
 
 
 def count_books(user_id: int, query: CatalogueQuery) -> int:
-    return db.session.scalar(select(func.count()).select_from(Book).where(*filter_conditions(user_id, query)))
+    """How many books match. With a status or shelf alone, counting that table's rows is
+    the same number (one reading per reader and book, one place per shelf and book) and
+    needs no look-up of each book."""
+    only = {
+        name
+        for name in ("status", "shelf_id", "author", "year_from", "year_to", "format")
+        if getattr(query, name) not in (None, "")
+    }
+    if only == {"status"}:
+        statement = select(func.count()).where(Reading.user_id == user_id, Reading.status == query.status)
+    elif only == {"shelf_id"}:
+        statement = select(func.count()).where(book_shelves.c.shelf_id == query.shelf_id)
+    else:
+        statement = select(func.count()).select_from(Book).where(*filter_conditions(user_id, query))
+    return db.session.scalar(statement)
 
 
 def page_of_ids(user_id: int, query: CatalogueQuery, offset: int, limit: int) -> list[int]:
@@ -128,20 +142,20 @@ def _rating_ids(
     user_id: int, conditions: list[ColumnElement[bool]], descending: bool, offset: int, limit: int
 ) -> list[int]:
     """Rated books (best first, or worst first) and then the unrated ones by title."""
-    rated = (
-        select(Book.id)
-        .join(Reading, (Reading.book_id == Book.id) & (Reading.user_id == user_id))
-        .where(Reading.rating_halves.is_not(None), *conditions)
-    )
+    rated = select(Reading.book_id).where(Reading.user_id == user_id, Reading.rating_halves.is_not(None))
+    if conditions:
+        rated = rated.join(Book, Book.id == Reading.book_id).where(*conditions)
     rated_count = db.session.scalar(select(func.count()).select_from(rated.subquery()))
-    rating_order = Reading.rating_halves.desc() if descending else Reading.rating_halves.asc()
+    # Within one rating, by id (the order of ix_readings_user_rating): by title would sort
+    # every rated book in a temporary B-tree (60 ms for 10,000 ratings).
+    order = (
+        (Reading.rating_halves.desc(), Reading.book_id.desc())
+        if descending
+        else (Reading.rating_halves.asc(), Reading.book_id.asc())
+    )
     ids: list[int] = []
     if offset < rated_count:
-        ids = list(
-            db.session.scalars(
-                rated.order_by(rating_order, Book.sort_title, Book.id).offset(offset).limit(limit)
-            )
-        )
+        ids = list(db.session.scalars(rated.order_by(*order).offset(offset).limit(limit)))
     if len(ids) < limit:
         is_rated = exists().where(
             Reading.book_id == Book.id, Reading.user_id == user_id, Reading.rating_halves.is_not(None)
@@ -151,22 +165,58 @@ def _rating_ids(
     return ids
 
 
+@dataclass(frozen=True)
+class BookSummary:
+    """What a catalogue row shows of a book, read with Core rather than the ORM: for 50
+    to 200 rows, building full Book objects with their author links cost more than
+    the whole query."""
+
+    id: int
+    title: str
+    subtitle: str | None
+    year: int | None
+    format: str | None
+    added_at: datetime
+    cover_file: str | None
+    author_names: list[str]
+
+
+@dataclass(frozen=True)
+class ReadingSummary:
+    status: str
+    rating_halves: int | None
+
+    @property
+    def rating(self) -> float | None:
+        return None if self.rating_halves is None else self.rating_halves / 2
+
+
 def load_rows(user_id: int, ids: Sequence[int]) -> list[CatalogueRow]:
     """The books for ``ids``, in that order, with authors and this reader's readings."""
     if not ids:
         return []
+    names: dict[int, list[str]] = {book_id: [] for book_id in ids}
+    for book_id, name in db.session.execute(
+        select(BookAuthor.book_id, Author.name)
+        .join(Author, Author.id == BookAuthor.author_id)
+        .where(BookAuthor.book_id.in_(ids))
+        .order_by(BookAuthor.book_id, BookAuthor.position)
+    ):
+        names[book_id].append(name)
     books = {
-        book.id: book
-        for book in db.session.scalars(
-            select(Book)
-            .where(Book.id.in_(ids))
-            .options(selectinload(Book.author_links).selectinload(BookAuthor.author))
+        row.id: BookSummary(*row, author_names=names[row.id])
+        for row in db.session.execute(
+            select(
+                Book.id, Book.title, Book.subtitle, Book.year, Book.format, Book.added_at, Book.cover_file
+            ).where(Book.id.in_(ids))
         )
     }
     readings = {
-        reading.book_id: reading
-        for reading in db.session.scalars(
-            select(Reading).where(Reading.user_id == user_id, Reading.book_id.in_(ids))
+        book_id: ReadingSummary(status, rating)
+        for book_id, status, rating in db.session.execute(
+            select(Reading.book_id, Reading.status, Reading.rating_halves).where(
+                Reading.user_id == user_id, Reading.book_id.in_(ids)
+            )
         )
     }
     return [CatalogueRow(books[book_id], readings.get(book_id)) for book_id in ids if book_id in books]
