@@ -24,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve without a window and print the address to open on standard output",
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a demo library, filled with made-up books on first use "
+        "(in its own data folder unless --data-dir is given)",
+    )
     parser.add_argument("--gui", choices=["gtk", "qt"], help="the window toolkit (Linux; default gtk)")
     parser.add_argument("--verbose", action="store_true", help="log more to standard error")
     sub = parser.add_subparsers(dest="command")

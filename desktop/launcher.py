@@ -60,9 +60,10 @@ def wait_until(stop: threading.Event) -> None:
 
 
 def run_desktop(args: argparse.Namespace) -> int:
-    from webapp.launch import data_dir_for, data_dir_was_chosen, launcher_setting, log_dir_for
+    from webapp.launch import data_dir_for, data_dir_was_chosen, demo_data_dir, launcher_setting, log_dir_for
 
-    data_dir = data_dir_for(args.data_dir)
+    demo = bool(getattr(args, "demo", False))
+    data_dir = demo_data_dir() if demo and not args.data_dir else data_dir_for(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     lock = InstanceLock(data_dir)
     try:
@@ -71,17 +72,25 @@ def run_desktop(args: argparse.Namespace) -> int:
         complain(str(running))
         return EXIT_ALREADY_RUNNING
     try:
-        log_file = configure_logging(log_dir_for(data_dir, data_dir_was_chosen(args.data_dir)), args.verbose)
+        chosen = demo or data_dir_was_chosen(args.data_dir)
+        log_file = configure_logging(log_dir_for(data_dir, chosen), args.verbose)
         log.info("Shelfmark starting with data in %s (log %s)", data_dir, log_file)
         gui = args.gui or launcher_setting("GUI") or "gtk"
-        return _serve_local(data_dir, lock, headless=args.headless, gui=str(gui))
+        return _serve_local(data_dir, lock, headless=args.headless, gui=str(gui), demo=demo)
     finally:
         lock.release()
 
 
-def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str) -> int:
+def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str, demo: bool = False) -> int:
     from webapp import create_app
-    from webapp.launch import SchemaError, ensure_owner, open_desktop_gate, shutdown, upgrade_with_backup
+    from webapp.launch import (
+        SchemaError,
+        ensure_owner,
+        fill_demo_library,
+        open_desktop_gate,
+        shutdown,
+        upgrade_with_backup,
+    )
 
     app = create_app({"DATA_DIR": str(data_dir), "MODE": "desktop"})
     try:
@@ -90,6 +99,8 @@ def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str) -
         log.error("%s", problem)
         complain(str(problem))
         return EXIT_SCHEMA
+    if demo and fill_demo_library(app):
+        log.info("Filled the demo library in %s", data_dir)
     ensure_owner(app, getpass.getuser())
 
     stop = threading.Event()

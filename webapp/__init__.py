@@ -56,13 +56,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.auth.cli import init_app as init_user_cli
     from webapp.auth.sessions import init_app as init_sessions
     from webapp.auth.users import init_app as init_users
+    from webapp.errors import init_app as init_errors
     from webapp.journal import init_app as init_journal
+    from webapp.library import bp as library_bp
     from webapp.main import bp as main_bp
     from webapp.search import init_app as init_search
     from webapp.settings import bp as settings_bp
     from webapp.templating import init_app as init_templating
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(library_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(settings_bp, url_prefix="/settings")
     app.register_blueprint(api_keys_bp, url_prefix="/settings/api-keys")
@@ -77,4 +80,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # APIFlask documents only APIBlueprints, but reads this flag on every blueprint.
         if not hasattr(blueprint, "enable_openapi"):
             blueprint.enable_openapi = False
+    init_errors(app)
     return app

@@ -37,6 +37,12 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    #: Largest cover image accepted (bytes); bigger uploads get a field message.
+    COVER_MAX_BYTES = 5 * 1024 * 1024
+    #: Currency a price is in when the form leaves it blank.
+    DEFAULT_CURRENCY = "EUR"
+    #: Books generated into the ``--demo`` library on its first launch.
+    DEMO_LIBRARY_SIZE = 600
     BACKUP_KEEP = 10
     JSON_SORT_KEYS = False
     SESSION_COOKIE_NAME = "shelfmark_session"

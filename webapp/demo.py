@@ -407,6 +407,7 @@ def generate_library(
     _insert(session, Author, author_rows)
     author_ids = {name: author_id for name, author_id in session.execute(select(Author.name, Author.id))}
     author_id_list = [author_ids[name] for name in author_names]
+    sort_names = dict(session.execute(select(Author.id, Author.sort_name)).all())
 
     book_rows, link_rows = [], []
     first_added = datetime.combine(today, datetime.min.time()) - timedelta(days=3 * 365)
@@ -437,7 +438,9 @@ def generate_library(
                 "updated_at": added,
             }
         )
-        for position, author_id in enumerate(rng.sample(author_id_list, 2 if rng.random() < 0.12 else 1)):
+        chosen = rng.sample(author_id_list, 2 if rng.random() < 0.12 else 1)
+        book_rows[-1]["sort_author"] = sort_names[chosen[0]]
+        for position, author_id in enumerate(chosen):
             link_rows.append({"book_id": book_id, "author_id": author_id, "position": position})
     _insert(session, Book, book_rows)
     _insert(session, BookAuthor, link_rows)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 from flask import Flask
+from sqlalchemy import select
 
-from webapp.config import default_log_dir, environment_overrides, resolve_data_dir
+from webapp.config import APP_NAME, default_log_dir, environment_overrides, resolve_data_dir
 from webapp.extensions import db
 from webapp.schema_upgrade import DatabaseTooNew, SchemaError, UpgradeFailed, upgrade_with_backup
 
@@ -17,7 +19,9 @@ __all__ = [
     "SchemaError",
     "UpgradeFailed",
     "data_dir_for",
+    "demo_data_dir",
     "ensure_owner",
+    "fill_demo_library",
     "launcher_setting",
     "log_dir_for",
     "open_desktop_gate",
@@ -39,6 +43,25 @@ def log_dir_for(data_dir: Path, data_dir_was_chosen: bool) -> Path:
 
 def data_dir_was_chosen(cli_value: str | None) -> bool:
     return bool(cli_value or environment_overrides().get("DATA_DIR"))
+
+
+def demo_data_dir() -> Path:
+    """``--demo``'s library: platformdirs' data folder for "Shelfmark Demo", beside the
+    real one (e.g. ~/.local/share/Shelfmark Demo), so a demo never touches real data."""
+    return Path(platformdirs.user_data_dir(f"{APP_NAME} Demo", appauthor=False))
+
+
+def fill_demo_library(app: Flask) -> bool:
+    """Fill an empty library with the deterministic demo data; True if it did."""
+    from webapp.demo import generate_library
+    from webapp.models import User
+
+    with app.app_context():
+        if db.session.scalar(select(User.id).limit(1)) is not None:
+            return False
+        generate_library(db.session, size=int(app.config["DEMO_LIBRARY_SIZE"]))
+        db.session.remove()
+    return True
 
 
 def launcher_setting(name: str, default: Any = None) -> Any:

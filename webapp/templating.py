@@ -35,10 +35,23 @@ def stars_label(rating: float | None) -> str:
     return f"{shown} {'star' if rating == 1 else 'stars'} out of 5"
 
 
+def status_label(status: str | None) -> str:
+    """ "did_not_finish" -> "Did not finish"; unknown values are shown as they are."""
+    if not status:
+        return ""
+    from webapp.models import ReadingStatus
+
+    try:
+        return ReadingStatus(status).label
+    except ValueError:
+        return status
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["stars_label"] = stars_label
+    app.jinja_env.filters["status_label"] = status_label
 
     @app.context_processor
     def _globals() -> dict[str, object]:

@@ -23,7 +23,7 @@ SERVER = """
 import sys
 from waitress.server import create_server
 from webapp import create_app
-app = create_app({"DATA_DIR": sys.argv[1], "API_RATE_LIMIT": "1000000 per minute"})
+app = create_app({"DATA_DIR": sys.argv[1], "API_RATE_LIMIT": "1000000 per minute", "MODE": "server"})
 app.add_url_rule("/bench/hello", "bench_hello", lambda: "Hello, world")
 server = create_server(app, host="127.0.0.1", port=0, threads=8)
 print(server.effective_port, flush=True)
@@ -39,7 +39,7 @@ def prepare(data_dir: Path, books: int) -> str:
     from webapp.models import User
     from webapp.schema_upgrade import upgrade_with_backup
 
-    app = create_app({"DATA_DIR": str(data_dir)})
+    app = create_app({"DATA_DIR": str(data_dir), "MODE": "server"})
     upgrade_with_backup(app)
     with app.app_context():
         started = time.perf_counter()

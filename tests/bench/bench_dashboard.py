@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        app = create_app({"DATA_DIR": data_dir})
+        app = create_app({"DATA_DIR": data_dir, "MODE": "server"})
         upgrade_with_backup(app)
         with app.app_context():
             start = time.perf_counter()

@@ -102,7 +102,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"DATA_DIR": folder, "TESTING": True})
+        app = create_app({"DATA_DIR": folder, "TESTING": True, "MODE": "server"})
         upgrade_with_backup(app)
         with app.app_context():
             started = time.perf_counter()

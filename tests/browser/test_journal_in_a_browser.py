@@ -66,7 +66,7 @@ def test_write_a_post_with_live_preview_then_find_it_on_profile_and_dashboard(
     expect(page.locator(".prose strong")).to_have_text("brave")
     expect(page.locator(".post-kind")).to_have_text("Note about The Dispossessed")
 
-    page.get_by_role("link", name="Your profile").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Robin Reader").click()
     expect(page.get_by_role("heading", name="Robin Reader")).to_be_visible()
     posts = page.locator("section.profile-posts")
     expect(posts.get_by_role("link", name="An ambiguous utopia")).to_be_visible()

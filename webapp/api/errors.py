@@ -91,9 +91,8 @@ def _from_http_error(error: HTTPError) -> Response:
     return problem(status, detail, headers=error.headers)
 
 
-def _from_werkzeug(error: HTTPException) -> Response | HTTPException:
-    if not is_api_request():
-        return error
+def problem_from_exception(error: HTTPException) -> Response:
+    """Any HTTP error under /api/ as problem+json (the page handlers delegate here)."""
     status = error.code or 500
     headers = dict(error.get_headers())
     messages = (getattr(error, "data", None) or {}).get("messages")
@@ -119,6 +118,10 @@ def conflict_from(error: IntegrityError) -> NoReturn:
         detail = f"Another record already has this {column}." if column else "A record like this exists."
         abort(409, detail)
     abort(422, "The data breaks a rule of the library.")
+
+
+def _from_werkzeug(error: HTTPException) -> Response | HTTPException:
+    return problem_from_exception(error) if is_api_request() else error
 
 
 def init_app(app: APIFlask) -> None:

@@ -53,6 +53,7 @@ class Reading(db.Model):
         Index("ix_readings_user_status", "user_id", "status"),
         Index("ix_readings_book_id", "book_id"),
         Index("ix_readings_user_finished", "user_id", "finished_on"),
+        Index("ix_readings_user_rating", "user_id", "rating_halves", "book_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,7 @@ from webapp.search.query import fts5_expression, parse_query, tsquery_expression
 KINDS = ("book", "post")
 MAX_PER_PAGE = 100
 #: Where a hit links to; the library and journal blueprints own these pages.
+#: Paths of the library's book page and the journal's post page.
 HIT_URLS = {"book": "/books/{id}", "post": "/post/{id}"}
 
 _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")

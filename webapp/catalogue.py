@@ -1,0 +1,143 @@
+"""Operations on the catalogue that every front end shares (web pages now, the REST API
+and importers later): authors from names, book fields from plain data, ISBN conflicts,
+and a reader's reading of a book.
+
+Nothing here knows about forms or requests; callers pass plain values and commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from webapp.extensions import db
+from webapp.isbn import isbn10_to_isbn13, isbn13_to_isbn10
+from webapp.models import Author, Book, Reading, User
+
+#: Fields of a Book that are plain values, in the order forms show them.
+BOOK_FIELDS = (
+    "title",
+    "subtitle",
+    "isbn13",
+    "isbn10",
+    "publisher",
+    "year",
+    "pages",
+    "language",
+    "format",
+    "price_minor",
+    "currency",
+    "location",
+)
+
+_AUTHOR_SEPARATORS = re.compile(r"[\n;]+")
+
+
+def split_author_names(text: str) -> list[str]:
+    """Authors typed one per line (or separated by semicolons; a comma is part of
+    "Le Guin, Ursula K."), whitespace tidied, blanks and repeats dropped, order kept."""
+    names = (" ".join(part.split()) for part in _AUTHOR_SEPARATORS.split(text or ""))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def authors_from_names(names: Iterable[str]) -> list[Author]:
+    """The Author rows for ``names``, in order, creating the ones not yet known."""
+    wanted = [" ".join(name.split()) for name in names if name and name.strip()]
+    if not wanted:
+        return []
+    known = {
+        author.name: author for author in db.session.scalars(select(Author).where(Author.name.in_(wanted)))
+    }
+    authors = []
+    for name in wanted:
+        author = known.get(name)
+        if author is None:
+            author = known[name] = Author(name)
+            db.session.add(author)
+        authors.append(author)
+    return authors
+
+
+def apply_book_data(book: Book, data: Mapping[str, Any]) -> Book:
+    """Copy the plain fields in ``data`` onto ``book`` (blank strings become None) and,
+    if ``authors`` is given (a list of names), replace the authors in that order."""
+    for field in BOOK_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if isinstance(value, str):
+            value = value.strip() or None
+        if field == "currency" and value:
+            value = value.upper()
+        setattr(book, field, value)
+    if "authors" in data:
+        book.set_authors(authors_from_names(data["authors"] or []))
+    return book
+
+
+@dataclass(frozen=True)
+class IsbnConflict:
+    """Another book already has this ISBN (ISBNs are unique in the schema)."""
+
+    field: str
+    isbn: str
+    book: Book
+
+
+def isbn_conflicts(
+    isbn13: str | None, isbn10: str | None, exclude_id: int | None = None
+) -> list[IsbnConflict]:
+    """Which other books hold these (normalised) ISBNs. An ISBN-10 and the ISBN-13 made
+    from it name the same edition, so each is checked in both forms."""
+    as13 = {value for value in (isbn13, isbn10 and isbn10_to_isbn13(isbn10)) if value}
+    as10 = {value for value in (isbn10, isbn13 and isbn13_to_isbn10(isbn13)) if value}
+    if not as13 and not as10:
+        return []
+    query = select(Book).where(or_(Book.isbn13.in_(as13), Book.isbn10.in_(as10))).order_by(Book.id)
+    if exclude_id is not None:
+        query = query.where(Book.id != exclude_id)
+    conflicts = []
+    for other in db.session.scalars(query):
+        for field, value in (("isbn13", isbn13), ("isbn10", isbn10)):
+            if value and (other.isbn13 in as13 or other.isbn10 in as10):
+                conflicts.append(IsbnConflict(field=field, isbn=value, book=other))
+    return conflicts
+
+
+def reading_for(user: User, book: Book) -> Reading | None:
+    """This user's reading of this book, if they have one."""
+    return db.session.scalar(select(Reading).where(Reading.user_id == user.id, Reading.book_id == book.id))
+
+
+def reading_to_update(user: User, book: Book) -> Reading:
+    """The reading to change: the existing one, or a new one added to the session."""
+    reading = reading_for(user, book)
+    if reading is None:
+        reading = Reading(user=user, book=book, times_read=0)
+        db.session.add(reading)
+    return reading
+
+
+def apply_reading_data(reading: Reading, data: Mapping[str, Any]) -> Reading:
+    """Copy status, rating (in stars, or None), dates and progress onto ``reading``.
+    Finishing a book for the first time counts it as read once."""
+    for field in ("status", "started_on", "finished_on", "progress_pages", "progress_percent"):
+        if field in data:
+            setattr(reading, field, data[field])
+    if "rating" in data:
+        reading.rating = data["rating"]
+    if reading.status == "read" and not reading.times_read:
+        reading.times_read = 1
+    return reading
+
+
+def delete_book(book: Book) -> str | None:
+    """Remove the book (readings and shelf places go with it; posts keep their text).
+    Returns the cover file name to delete once the transaction has committed."""
+    cover = book.cover_file
+    db.session.delete(book)
+    return cover
