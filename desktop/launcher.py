@@ -35,8 +35,18 @@ def say(message: str) -> None:
 
 
 def complain(message: str) -> None:
+    """One line on stderr, which a windowed build has none of (PyInstaller sets it to None)."""
     if sys.stderr is not None:
         print(message, file=sys.stderr, flush=True)
+
+
+def entry_url(server: LocalServer) -> str:
+    """The one URL the window (and the frozen self-test) opens first.
+
+    The launch gate will turn this into its one-time bootstrap URL; everything that
+    enters the app the way a person does goes through here, so that change is made once.
+    """
+    return server.url + "/"
 
 
 @contextmanager
@@ -96,12 +106,12 @@ def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str) -
     try:
         with stop_signals(stop.set):
             lock.publish(url=server.url)
-            entry_url = server.url + "/"
+            url = entry_url(server)
             if headless:
-                say(entry_url)
+                say(url)
                 wait_until(stop)
             else:
-                _show_window_or_browser(entry_url, gui, stop)
+                _show_window_or_browser(url, gui, stop)
     finally:
         server.stop()
         shutdown(app)
