@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--gui", choices=["gtk", "qt"], help="the window toolkit (Linux; default gtk)")
     parser.add_argument("--verbose", action="store_true", help="log more to standard error")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start on a temporary library (or --data-dir), check that the pages answer, exit 0 if all did",
+    )
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="run as a multi-user server where everyone signs in")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -45,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from desktop import launcher
 
+    if args.self_test:
+        from desktop.self_test import run_self_test
+
+        return run_self_test(args.data_dir, args.verbose)
     if args.command == "serve":
         return launcher.run_server(args)
     return launcher.run_desktop(args)

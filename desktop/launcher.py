@@ -16,10 +16,14 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.instance_lock import AlreadyRunning, InstanceLock
 from desktop.logs import configure_logging
 from desktop.server import LocalServer
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +40,17 @@ def say(message: str) -> None:
 
 
 def complain(message: str) -> None:
+    """One line on stderr, which a windowed build has none of (PyInstaller sets it to None)."""
     if sys.stderr is not None:
         print(message, file=sys.stderr, flush=True)
+
+
+def entry_url(app: Flask, server: LocalServer) -> str:
+    """The one URL the window (and the frozen self-test) opens first: the launch gate's
+    one-time bootstrap URL with this launch's secret. Never logged (SECURITY.md)."""
+    from webapp.launch import open_desktop_gate
+
+    return server.url + open_desktop_gate(app, server.port)
 
 
 @contextmanager
@@ -87,7 +100,6 @@ def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str, d
         SchemaError,
         ensure_owner,
         fill_demo_library,
-        open_desktop_gate,
         shutdown,
         upgrade_with_backup,
     )
@@ -109,13 +121,12 @@ def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str, d
     try:
         with stop_signals(stop.set):
             lock.publish(url=server.url)
-            # The one-time launch URL; never logged (SECURITY.md, launch gate).
-            entry_url = server.url + open_desktop_gate(app, server.port)
+            url = entry_url(app, server)
             if headless:
-                say(entry_url)
+                say(url)
                 wait_until(stop)
             else:
-                _show_window_or_browser(entry_url, gui, stop)
+                _show_window_or_browser(url, gui, stop)
     finally:
         server.stop()
         shutdown(app)

@@ -6,6 +6,7 @@ import logging
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TextIO
 
 LOG_FILE = "shelfmark.log"
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -20,11 +21,57 @@ def configure_logging(log_dir: Path, verbose: bool = False) -> Path:
     file_handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(file_handler)
-    if sys.stderr is not None:  # None in a windowed PyInstaller build
+    if sys.stderr is not None and not isinstance(sys.stderr, LogStream):  # None when windowed
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(logging.DEBUG if verbose else logging.WARNING)
         console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         root.addHandler(console)
     root.setLevel(logging.INFO)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    redirect_missing_streams()
     return path
+
+
+class LogStream:
+    """A write-only text stream that turns each line into a log record.
+
+    A windowed PyInstaller build (Windows, macOS) has ``sys.stdout`` and ``sys.stderr``
+    set to None: a stray ``print`` or a library writing a warning would raise. Sending
+    them to the log keeps the program alive and the message where a maintainer looks.
+    """
+
+    def __init__(self, logger: logging.Logger, level: int) -> None:
+        self.logger = logger
+        self.level = level
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        *lines, self._pending = self._pending.split("\n")
+        for line in lines:
+            if line.strip():
+                self.logger.log(self.level, "%s", line.rstrip())
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending.strip():
+            self.logger.log(self.level, "%s", self._pending.rstrip())
+        self._pending = ""
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+
+def redirect_missing_streams() -> None:
+    """Give a windowed build a stdout and stderr that write to the log (see LogStream)."""
+    if sys.stdout is None:
+        sys.stdout = _as_text_io(LogStream(logging.getLogger("stdout"), logging.INFO))
+    if sys.stderr is None:
+        sys.stderr = _as_text_io(LogStream(logging.getLogger("stderr"), logging.WARNING))
+
+
+def _as_text_io(stream: LogStream) -> TextIO:
+    return stream  # type: ignore[return-value]  # duck-typed: write, flush, isatty

@@ -17,6 +17,8 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 TITLE = "Shelfmark"
+#: The window icon; GTK scales the SVG itself, so one file serves every size.
+ICON = ("webapp", "static", "img", "shelfmark.svg")
 DEFAULT_SIZE = (1200, 800)
 MIN_SIZE = (720, 480)
 
@@ -66,6 +68,14 @@ def _menus(webview: Any, window: Any) -> list[Any]:
         ),
         Menu("Help", [MenuAction("About Shelfmark", go("/about"))]),
     ]
+
+
+def _icon() -> str | None:
+    """Found through ``resource_path`` so a bundle and a checkout agree on where it is."""
+    from desktop.paths import resource_path
+
+    icon = resource_path(*ICON)
+    return str(icon) if icon.is_file() else None
 
 
 def _check_display(gui: str) -> None:
@@ -128,7 +138,7 @@ def run_window(
     if stop.is_set():
         close_window()
     try:
-        webview.start(gui=gui, private_mode=True, menu=_menus(webview, window))
+        webview.start(gui=gui, private_mode=True, menu=_menus(webview, window), icon=_icon())
     except GuiUnavailable:
         raise
     except Exception as error:

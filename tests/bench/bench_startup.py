@@ -87,7 +87,9 @@ def idle_rss_kib(command: list[str], settle: float) -> int:
         process.stdout.close()
 
 
-def time_to_window(data_dir: Path, display: str) -> float:
+def time_to_window(data_dir: Path, display: str, program: list[str] | None = None) -> float:
+    """Seconds from spawning ``program`` (default main.py from source) to its window's
+    first "loaded" event in the log."""
     import os
 
     log = data_dir / "logs" / "shelfmark.log"
@@ -95,7 +97,7 @@ def time_to_window(data_dir: Path, display: str) -> float:
     env = {**os.environ, "DISPLAY": display, "WAYLAND_DISPLAY": ""}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, str(MAIN), "--data-dir", str(data_dir)],
+        [*(program or [sys.executable, str(MAIN)]), "--data-dir", str(data_dir)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

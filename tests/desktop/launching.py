@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,11 +61,20 @@ class Launch:
         return self.process.wait(timeout)
 
 
-def launch(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> Launch:
+def from_source() -> list[str]:
+    """The command that starts Shelfmark from this checkout."""
+    return [sys.executable, str(MAIN)]
+
+
+def launch(
+    data_dir: Path, *args: str, env: dict[str, str] | None = None, program: Sequence[str] | None = None
+) -> Launch:
+    """Start ``program`` (default: main.py from source; a frozen bundle's executable in the
+    packaging tests) on ``data_dir`` with ``args``, pipes on stdout and stderr."""
     environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     environment.pop("SHELFMARK_DATA_DIR", None)
     process = subprocess.Popen(
-        [sys.executable, str(MAIN), "--data-dir", str(data_dir), *args],
+        [*(program or from_source()), "--data-dir", str(data_dir), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

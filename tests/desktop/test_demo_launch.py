@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.desktop.launching import MAIN, ROOT, Launch, get
+from tests.desktop.launching import MAIN, ROOT, Launch, get, origin_of
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="XDG folders")
 
@@ -45,7 +45,7 @@ def test_demo_opens_its_own_library_filled_once(tmp_path) -> None:
     first = launch_demo(tmp_path)
     try:
         url = first.read_url(timeout=60)
-        assert get(url.rstrip("/") + "/healthz")[0] == 200
+        assert get(origin_of(url) + "/healthz")[0] == 200
     finally:
         assert first.stop(signal.SIGTERM) == 0
         first.process.stdout.close()

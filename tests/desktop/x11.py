@@ -54,7 +54,7 @@ class VirtualScreen:
         )
         return int(result.stdout.strip())
 
-    def screenshot_until_painted(self, path: Path, min_colours: int = 64, timeout: float = 15) -> int:
+    def screenshot_until_painted(self, path: Path, min_colours: int = 400, timeout: float = 15) -> int:
         """The page can report "loaded" a moment before WebKit paints it; poll the pixels."""
         deadline = time.monotonic() + timeout
         colours = 0

@@ -1,0 +1,1 @@
+"""Maintainer scripts: build the bundle, self-test it, package it per OS (see build.py)."""
