@@ -320,10 +320,11 @@ class TestPages:
         assert answer["items"][0] == {
             "kind": "book",
             "id": book_id,
-            "title": "<mark>Dune</mark>",
+            "title": "Dune",
             "snippet": "",
             "score": answer["items"][0]["score"],
-            "url": f"/books/{book_id}",
+            "url": f"http://localhost/api/v1/books/{book_id}",
+            "page_url": f"http://localhost/books/{book_id}",
         }
         assert (answer["total"], answer["pages"], answer["current_page"], answer["per_page"]) == (1, 1, 1, 5)
 

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from webapp.api.search import search_items
 from webapp.search.service import KINDS, search_library
 
 bp = Blueprint("search", __name__)
@@ -48,6 +49,13 @@ def suggest() -> ResponseReturnValue:
 def api_search() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return jsonify(error="unauthorized", message="Sign in to search."), 401
-    query, page, kinds = _query_args()
-    per_page = request.args.get("per_page", 20, type=int) or 20
-    return jsonify(search_library(query, current_user, page=page, per_page=per_page, kinds=kinds).to_dict())
+    query, page, _kinds = _query_args()
+    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), 100)
+    items, total = search_items(query, current_user._get_current_object(), page, per_page)
+    return jsonify(
+        items=items,
+        total=total,
+        pages=max(1, -(-total // per_page)),
+        current_page=page,
+        per_page=per_page,
+    )

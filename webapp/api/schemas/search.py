@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Integer, String
+from apiflask.fields import Float, Integer, String
 from apiflask.validators import Length, OneOf
 
 from webapp.api.pagination import PageQuery
@@ -15,6 +15,11 @@ class SearchQuery(PageQuery):
 class SearchHitOut(Schema):
     kind = String(required=True, validate=OneOf(["book", "post"]))
     id = Integer(required=True)
-    title = String(required=True)
-    subtitle = String(allow_none=True, metadata={"description": "Authors of a book; kind of a post."})
+    title = String(required=True, metadata={"description": "Plain text."})
+    snippet = String(
+        required=True,
+        metadata={"description": "Escaped text around the match; only <mark> elements are HTML."},
+    )
+    score = Float(required=True, metadata={"description": "Relevance; higher is better."})
     url = String(required=True, metadata={"description": "The API URL of the hit."})
+    page_url = String(required=True, metadata={"description": "The hit's page in the app."})
