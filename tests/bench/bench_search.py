@@ -3,8 +3,8 @@
 Figures: latency (median, p95) of ``search_library`` over a fixed set of 200 queries
 (single words, two words, prefixes, author names, ISBNs), the same queries answered by
 a naive ``LIKE '%…%'`` search over the same tables in the same run, the index's size
-on disk, the time to rebuild it, and the time the demo library takes to write with the
-index's triggers on. Run from the project root:
+on disk, the time to rebuild it, and the time the demo library takes to write
+(``generate_library``, index refilled once at the end). Run from the project root:
 
     .venv/bin/python -m tests.bench.bench_search [--books 100000] [--posts 100000] [--fresh]
 
@@ -160,6 +160,7 @@ def main() -> None:
         rebuilt = time.perf_counter() - started
         page_size = db.session.execute(text("PRAGMA page_size")).scalar_one()
         pages = db.session.execute(text("PRAGMA page_count")).scalar_one()
+        free = db.session.execute(text("PRAGMA freelist_count")).scalar_one()
         index_bytes = db.session.execute(
             text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_index%'")
         ).scalar_one()
@@ -177,7 +178,10 @@ def main() -> None:
 
     print(f"library: {args.books:,} books, {args.posts:,} posts; {len(queries)} queries, {found} found")
     print(f"demo library written (generate_library): {generated:.1f} s")
-    print(f"database: {pages * page_size / 2**20:.1f} MiB; search index: {index_bytes / 2**20:.1f} MiB")
+    print(
+        f"database: {(pages - free) * page_size / 2**20:.1f} MiB in use "
+        f"({free * page_size / 2**20:.1f} MiB free pages); search index: {index_bytes / 2**20:.1f} MiB"
+    )
     print(f"rebuild (flask search rebuild): {rebuilt:.1f} s")
     print(f"{'':14}{'median ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for name, values in (("full-text", fts), ("LIKE '%…%'", like)):
