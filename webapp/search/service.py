@@ -65,8 +65,8 @@ class SearchPage:
     page: int
     per_page: int
     kinds: tuple[str, ...] = field(default=KINDS)
-    #: More matched than were ranked (SQLite ranks the newest 1,000 per tier); ``total``
-    #: then counts the ranked ones and a page says "1,000+".
+    #: More matched than were ranked (SQLite ranks the newest ``sqlite_index.WINDOW``
+    #: per tier); ``total`` then counts the ranked ones and a page says "300+".
     more: bool = False
 
     @property

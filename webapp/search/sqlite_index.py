@@ -7,15 +7,19 @@ an FTS5 table on any other column scans the whole table). Columns:
 - ``title``: a book's title and subtitle, or a post's title;
 - ``authors``: a book's author names in order;
 - ``details``: publisher, ISBN-13, ISBN-10 (digits, as stored) and shelf names;
-- ``body``: a post's Markdown text (the tokenizer treats Markdown's marks as spaces);
-- ``access``: who may see the row, as tokens: ``book``; ``shared u<author id>`` or
-  ``private u<author id>`` for a post. Searching filters on these tokens inside the
-  same MATCH (``access : (book OR shared OR u7)``), so privacy is decided by the index
-  itself, in SQL, at the cost of a few bytes per row.
+- ``body``: a post's Markdown text (the tokenizer treats Markdown's marks as spaces).
+
+Who may see a post is not in the index: a search joins each matching post to its row
+in ``posts`` by primary key (see ``search``), so a change of visibility needs no
+re-indexing and bm25 counts only words people wrote.
 
 Triggers rather than ORM events: bulk Core inserts (the demo library, imports) and
 plain SQL see the same index. Tokenizer ``unicode61 remove_diacritics 2`` folds case
-and diacritics ("Bronte" finds "Brontë").
+and diacritics ("Bronte" finds "Brontë"). ``prefix = '2 3 4 5 6'`` keeps extra
+index entries for every word's first 2 to 6 characters: every word typed is searched
+as a prefix (search-as-you-type), and without such an entry FTS5 must merge the
+doclists of all words with that prefix before returning the first row, for each
+statement (a few milliseconds for a common word of a 100,000-book library).
 
 The statements here built revision 0003. Change them only together with a new
 revision that drops and recreates the index (``drop`` then ``create``).
@@ -23,13 +27,13 @@ revision that drops and recreates the index (``drop`` then ``create``).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Row, text
 
 from webapp.search.backend import MARK_END, MARK_START, Access, RawHit
 
 TABLE = "search_index"
-#: bm25 weights per column: title, authors, details, body, access.
-BM25_WEIGHTS = (10.0, 8.0, 3.0, 1.0, 0.0)
+#: bm25 weights per column: title, authors, details, body.
+BM25_WEIGHTS = (10.0, 8.0, 3.0, 1.0)
 
 _BOOK_ROWS = """
 SELECT b.id * 2,
@@ -41,18 +45,16 @@ SELECT b.id * 2,
             || coalesce(b.isbn10, '') || ' ' || coalesce((SELECT group_concat(name, ', ') FROM (
            SELECT s.name AS name FROM book_shelves AS bs JOIN shelves AS s ON s.id = bs.shelf_id
            WHERE bs.book_id = b.id ORDER BY s.name, s.id)), '')),
-       '',
-       'book'
+       ''
 FROM books AS b
 """
 
 _POST_ROWS = """
-SELECT p.id * 2 + 1, p.title, '', '', p.body,
-       CASE p.visibility WHEN 'shared' THEN 'shared' ELSE 'private' END || ' u' || p.author_id
+SELECT p.id * 2 + 1, p.title, '', '', p.body
 FROM posts AS p
 """
 
-_INSERT = f"INSERT INTO {TABLE} (rowid, title, authors, details, body, access) "
+_INSERT = f"INSERT INTO {TABLE} (rowid, title, authors, details, body) "
 
 
 def _refresh_books(ids: str) -> str:
@@ -108,8 +110,8 @@ def create(connection: Connection) -> None:
     connection.execute(
         text(
             f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
-            "title, authors, details, body, access, "
-            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+            "title, authors, details, body, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
         )
     )
     for name, (event, body) in TRIGGERS.items():
@@ -131,9 +133,12 @@ def rebuild(connection: Connection) -> None:
     connection.execute(text(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')"))
 
 
-#: How many of the newest matches a search ranks, per tier (see ``search``).
-WINDOW = 1000
+#: How many of the newest matches a search ranks, per tier (see ``search``). bm25 costs
+#: about 3 µs a row on top of a pass over the whole doclist; 300 keeps a common word's
+#: search near 5 ms on a 100,000-book library, and is fifteen pages of results.
+WINDOW = 300
 _MARKS = f"'{MARK_START}', '{MARK_END}'"
+_WEIGHTS = ", ".join(str(weight) for weight in BM25_WEIGHTS)
 _VISIBLE = f"""
 FROM {TABLE} AS s LEFT JOIN posts AS p ON s.rowid % 2 = 1 AND p.id = s.rowid / 2
 WHERE {TABLE} MATCH :match AND (s.rowid % 2 = 0 OR p.visibility = 'shared' OR p.author_id = :viewer)
@@ -146,22 +151,48 @@ def _kind_filter(access: Access) -> str:
     return " AND s.rowid % 2 = 0" if access.books else " AND s.rowid % 2 = 1"
 
 
-def _ranked_rowids(
+def _newest_ranked(
     connection: Connection, match: str, access: Access
 ) -> tuple[list[tuple[int, float]], bool]:
-    """Rowids of the newest WINDOW visible matches, best first; and whether there were more."""
-    params = {"match": match, "viewer": access.viewer_id if access.viewer_id is not None else -1}
-    visible = _VISIBLE + _kind_filter(access)
-    cut = connection.execute(
-        text(f"SELECT s.rowid {visible} ORDER BY s.rowid DESC LIMIT 1 OFFSET :last"),
-        {**params, "last": WINDOW - 1},
-    ).scalar()
-    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+    """The WINDOW newest visible matches with their bm25 scores, best first; and whether
+    there were more.
+
+    One pass, newest first, stopping after WINDOW + 1 rows: FTS5 walks its doclist in
+    rowid order and bm25() runs only for the rows it returns. ``ORDER BY rank`` would
+    score every match before sorting, and a common word matches tens of thousands.
+    The join to ``posts`` costs a primary-key lookup per matching post, less than a
+    privacy filter inside the MATCH would (bm25 would then also count the doclists of
+    access tokens, a hundred thousand rows each)."""
     rows = connection.execute(
-        text(f"SELECT s.rowid, s.rank {visible} AND s.rowid >= :cut AND s.rank MATCH :rank ORDER BY s.rank"),
-        {**params, "cut": cut or 0, "rank": f"bm25({weights})"},
+        text(
+            f"SELECT s.rowid, bm25({TABLE}, {_WEIGHTS}) {_VISIBLE}{_kind_filter(access)} "
+            "ORDER BY s.rowid DESC LIMIT :limit"
+        ),
+        {
+            "match": match,
+            "viewer": access.viewer_id if access.viewer_id is not None else -1,
+            "limit": WINDOW + 1,
+        },
+    ).all()
+    ranked = sorted(((rowid, -score) for rowid, score in rows[:WINDOW]), key=lambda row: (-row[1], -row[0]))
+    return ranked, len(rows) > WINDOW
+
+
+def _highlighted(connection: Connection, match: str, rowids: list[int]) -> dict[int, Row]:
+    """highlight() and snippet() for the page's rows only, in one pass over their rowid
+    range: a lookup per rowid would make FTS5 set up the whole query again each time
+    (for a prefix term, merging every matching word's doclist), twenty times over.
+    ``+rowid`` keeps the IN list a plain filter rather than twenty lookups."""
+    rows = connection.execute(
+        text(
+            f"SELECT rowid, highlight({TABLE}, 0, {_MARKS}), highlight({TABLE}, 1, {_MARKS}), "
+            f"snippet({TABLE}, 2, {_MARKS}, '…', 12), snippet({TABLE}, 3, {_MARKS}, '…', 24) "
+            f"FROM {TABLE} WHERE {TABLE} MATCH :match AND rowid BETWEEN :low AND :high "
+            f"AND +rowid IN ({', '.join(str(int(rowid)) for rowid in rowids)})"
+        ),
+        {"match": match, "low": min(rowids), "high": max(rowids)},
     )
-    return [(rowid, -rank) for rowid, rank in rows], cut is not None
+    return {row[0]: row for row in rows}
 
 
 def search(
@@ -171,29 +202,23 @@ def search(
 
     bm25 costs a few microseconds per matching row, and a common word matches tens of
     thousands; ranking them all would take a tenth of a second. So the order is:
-    matches in the title or authors first, then the other matches, each group the
-    WINDOW newest matches ranked by bm25 (weighted by column). Privacy is decided by
-    joining each match to its post; FTS5 answers ``ORDER BY rank`` itself, and
-    highlight()/snippet() run only for the page's rows."""
+    matches in the title or authors first (books, then posts), then the other matches,
+    each group the WINDOW newest matches ranked by bm25 (weighted by column). Three statements in
+    all, whatever the query: one per group, one for the page's highlights."""
     if not (access.books or access.posts):
         return 0, False, []
-    titles, more_titles = _ranked_rowids(connection, f"{{title authors}} : ({expression})", access)
-    everything, more = _ranked_rowids(connection, f"{{title authors details body}} : ({expression})", access)
+    everywhere = expression
+    titles, more_titles = _newest_ranked(connection, f"{{title authors}} : ({expression})", access)
+    everything, more = _newest_ranked(connection, everywhere, access)
     seen = {rowid for rowid, _score in titles}
+    # Books before posts among title matches: bm25 divides by the whole row's length, so
+    # a book's publisher and ISBNs would otherwise let "On Dune" outrank "Dune".
+    titles.sort(key=lambda hit: hit[0] % 2)
     ordered = titles + [(rowid, score) for rowid, score in everything if rowid not in seen]
     page = ordered[offset : offset + limit]
     if not page:
         return len(ordered), more or more_titles, []
-    rows = connection.execute(
-        text(
-            f"SELECT rowid, highlight({TABLE}, 0, {_MARKS}), highlight({TABLE}, 1, {_MARKS}), "
-            f"snippet({TABLE}, 2, {_MARKS}, '…', 12), snippet({TABLE}, 3, {_MARKS}, '…', 24) "
-            f"FROM {TABLE} WHERE {TABLE} MATCH :match "
-            f"AND rowid IN ({', '.join(str(rowid) for rowid, _score in page)})"
-        ),
-        {"match": f"{{title authors details body}} : ({expression})"},
-    )
-    found = {row[0]: row for row in rows}
+    found = _highlighted(connection, everywhere, [rowid for rowid, _score in page])
     hits = [
         RawHit(
             kind="post" if rowid % 2 else "book",
