@@ -125,3 +125,22 @@ def _csrf(client, path: str) -> str:
 
     page = client.get(path).get_data(as_text=True)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_scripts_with_an_api_key_pass_the_gate_but_nothing_else_does(desktop_app) -> None:
+    from tests.api.conftest import make_key
+
+    with desktop_app.app_context():
+        owner = ensure_owner("tester")
+        db.session.refresh(owner)
+        db.session.expunge(owner)
+    key = make_key(desktop_app, owner, scopes=("read",))
+    script = client_on(desktop_app)
+    assert script.get("/api/v1/me", headers={"X-API-Key": key}).status_code == 200
+    assert script.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    refused = script.get("/api/v1/me", headers={"X-API-Key": "shm_00000000_guess"})
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+    assert script.get("/", headers={"X-API-Key": key}).status_code == 401  # pages stay closed
+    assert script.get("/api/search?q=x", headers={"X-API-Key": key}).status_code == 401
+    script.host = "evil.example"
+    assert script.get("/api/v1/me", headers={"X-API-Key": key}).status_code == 403
