@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 from tests.desktop.launching import MAIN, ROOT, origin_of
@@ -74,7 +75,9 @@ def idle_rss_kib(command: list[str], settle: float) -> int:
     try:
         url = process.stdout.readline().strip()
         _first_200(origin_of(url) + "/healthz", time.monotonic() + 30)
-        with urllib.request.urlopen(url, timeout=5):
+        # The launch URL, then the home page, signed in (the cookie must be kept).
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        with opener.open(url, timeout=5):
             pass
         time.sleep(settle)
         for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
