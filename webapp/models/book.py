@@ -111,7 +111,7 @@ class Book(db.Model):
         Index("ix_books_sort_title", "sort_title", "id"),
         Index("ix_books_added_at", "added_at", "id"),
         Index("ix_books_year", "year", "id"),
-        Index("ix_books_format", "format", "id"),
+        Index("ix_books_format", "format", "year", "id"),
         Index("ix_books_sort_author", "sort_author", "id"),
     )
 

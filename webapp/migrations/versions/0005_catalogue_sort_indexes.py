@@ -33,9 +33,14 @@ def upgrade():
         batch_op.create_index(
             "ix_readings_user_rating", ["user_id", "rating_halves", "book_id"], unique=False
         )
+    # Format with a year range (a common filter pair) counts and pages from the index.
+    op.drop_index("ix_books_format", table_name="books")
+    op.create_index("ix_books_format", "books", ["format", "year", "id"], unique=False)
 
 
 def downgrade():
+    op.drop_index("ix_books_format", table_name="books")
+    op.create_index("ix_books_format", "books", ["format", "id"], unique=False)
     with op.batch_alter_table("readings", schema=None) as batch_op:
         batch_op.drop_index("ix_readings_user_rating")
     with op.batch_alter_table("books", schema=None) as batch_op:
