@@ -56,4 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_test(args.data_dir, args.verbose)
     if args.command == "serve":
         return launcher.run_server(args)
-    return launcher.run_desktop(args)
+    status = launcher.run_desktop(args)
+    launcher.exit_despite_stuck_threads(status)
+    return status

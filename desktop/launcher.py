@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import signal
 import sys
 import threading
+import time
 import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -94,53 +96,98 @@ def run_desktop(args: argparse.Namespace) -> int:
         lock.release()
 
 
-def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str, demo: bool = False) -> int:
-    from webapp import create_app
-    from webapp.launch import (
-        SchemaError,
-        ensure_owner,
-        fill_demo_library,
-        shutdown,
-        upgrade_with_backup,
-    )
+class LocalLaunch:
+    """The app and its server for one desktop launch, made once (``prepare``, which may
+    run on the window's worker thread) and closed once (``close``, on the main thread)."""
 
-    app = create_app({"DATA_DIR": str(data_dir), "MODE": "desktop"})
+    def __init__(self, data_dir: Path, lock: InstanceLock, demo: bool) -> None:
+        self.data_dir = data_dir
+        self.lock = lock
+        self.demo = demo
+        self.app: Flask | None = None
+        self.server: LocalServer | None = None
+        self.url: str | None = None
+        self._lock = threading.Lock()
+
+    def prepare(self) -> str:
+        """Create and migrate the app, start the server; the URL for the window.
+        Raises the launch API's SchemaError for a library that cannot be opened."""
+        with self._lock:
+            if self.url is not None:
+                return self.url
+            from webapp import create_app
+            from webapp.launch import ensure_owner, fill_demo_library, upgrade_with_backup
+
+            self.app = create_app({"DATA_DIR": str(self.data_dir), "MODE": "desktop"})
+            upgrade_with_backup(self.app)
+            if self.demo and fill_demo_library(self.app):
+                log.info("Filled the demo library in %s", self.data_dir)
+            ensure_owner(self.app, getpass.getuser())
+            self.server = LocalServer(self.app)
+            self.server.start()
+            self.lock.publish(url=self.server.url)
+            self.url = entry_url(self.app, self.server)
+            return self.url
+
+    def close(self) -> None:
+        with self._lock:  # waits for a prepare() still running on another thread
+            if self.server is not None:
+                self.server.stop()
+            if self.app is not None:
+                from webapp.launch import shutdown
+
+                shutdown(self.app)
+        log.info("Shelfmark stopped")
+
+
+def exit_despite_stuck_threads(status: int, grace: float = 5.0) -> None:
+    """Everything is closed and the lock released by now. If a toolkit thread is still
+    waiting on a web view that no longer exists, Python would wait for it forever and
+    the program would linger with no window; give such threads a moment, then leave."""
+    lingering = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    deadline = time.monotonic() + grace
+    for thread in lingering:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [t.name for t in lingering if t.is_alive()]
+    if not stuck:
+        return
+    log.warning("Leaving although these threads did not finish: %s", ", ".join(stuck))
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(status)
+
+
+def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str, demo: bool = False) -> int:
+    from webapp.launch import SchemaError
+
+    launch = LocalLaunch(data_dir, lock, demo)
+    stop = threading.Event()
     try:
-        upgrade_with_backup(app)
+        with stop_signals(stop.set):
+            if headless:
+                say(launch.prepare())
+                wait_until(stop)
+            else:
+                _show_window_or_browser(launch, gui, stop)
     except SchemaError as problem:
         log.error("%s", problem)
         complain(str(problem))
         return EXIT_SCHEMA
-    if demo and fill_demo_library(app):
-        log.info("Filled the demo library in %s", data_dir)
-    ensure_owner(app, getpass.getuser())
-
-    stop = threading.Event()
-    server = LocalServer(app)
-    server.start()
-    try:
-        with stop_signals(stop.set):
-            lock.publish(url=server.url)
-            url = entry_url(app, server)
-            if headless:
-                say(url)
-                wait_until(stop)
-            else:
-                _show_window_or_browser(url, gui, stop)
     finally:
-        server.stop()
-        shutdown(app)
-        log.info("Shelfmark stopped")
+        launch.close()
     return EXIT_OK
 
 
-def _show_window_or_browser(url: str, gui: str, stop: threading.Event) -> None:
+def _show_window_or_browser(launch: LocalLaunch, gui: str, stop: threading.Event) -> None:
     from desktop.window import GuiUnavailable, run_window
 
     try:
-        run_window(url, gui=gui, stop=stop)
+        run_window(launch.prepare, gui=gui, stop=stop)
     except GuiUnavailable as reason:
         log.info("No window: %s", reason)
+        url = launch.prepare()
         say(f"Shelfmark could not open its window ({reason}); opening it in your browser instead:")
         say(url)
         webbrowser.open(url)

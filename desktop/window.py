@@ -7,11 +7,13 @@ the system browser, and no JavaScript API is exposed to the page (SECURITY.md, 7
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -99,18 +101,39 @@ def _check_display(gui: str) -> None:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
+#: Shown the moment the window appears, while the library opens behind it. Not served
+#: by our server (no CSP applies); nothing in it runs.
+OPENING_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Shelfmark</title></head>
+<body style="margin:0;height:100vh;display:flex;align-items:center;justify-content:center;
+background:#faf7f0;color:#5c6661;font:16px system-ui,sans-serif">Opening your library…</body></html>"""
+
+ERROR_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Shelfmark</title></head>
+<body style="margin:0;padding:3rem;background:#faf7f0;color:#1f2421;font:16px/1.5 system-ui,sans-serif">
+<h1 style="font-size:1.4rem">Shelfmark could not open your library</h1><p>{message}</p>
+<p style="color:#5c6661">Close this window to quit.</p></body></html>"""
+
+
 def run_window(
-    url: str, gui: str = "gtk", stop: threading.Event | None = None, size: tuple[int, int] = DEFAULT_SIZE
+    prepare: Callable[[], str],
+    gui: str = "gtk",
+    stop: threading.Event | None = None,
+    size: tuple[int, int] = DEFAULT_SIZE,
 ) -> None:
-    """Open the window on ``url`` and block until it is closed or ``stop`` is set by a
-    SIGTERM/SIGINT (the handlers are ours while the window is up)."""
+    """Open the window at once, and load the app when ``prepare()`` returns its URL.
+
+    ``prepare`` (create the app, migrate, start the server) runs in pywebview's worker
+    thread while the toolkit and the web engine start in this one: the two halves of
+    start-up overlap instead of queueing. If it raises, the window says why and stays
+    until it is closed; the exception is re-raised here afterwards. Blocks until the
+    window is closed or ``stop`` is set by SIGTERM/SIGINT (the handlers are ours while
+    the window is up)."""
     stop = stop or threading.Event()
     _check_display(gui)
     webview = _import_webview()
     _configure(webview)
     window = webview.create_window(
         TITLE,
-        url,
+        html=OPENING_PAGE,
         width=size[0],
         height=size[1],
         min_size=MIN_SIZE,
@@ -119,7 +142,33 @@ def run_window(
     )
     if window is None:
         raise GuiUnavailable("pywebview returned no window")
-    window.events.loaded += lambda: log.info("Window loaded a page")
+    app_url: list[str] = []
+    failure: list[BaseException] = []
+
+    def loaded() -> None:
+        if app_url:  # not the opening page
+            log.info("Window loaded a page")
+        elif failure:
+            log.info("Window shows why the library could not open")
+
+    def load_the_app() -> None:
+        try:
+            url = prepare()
+        except BaseException as problem:  # shown in the window, re-raised after it closes
+            failure.append(problem)
+            log.error("Start-up failed: %s", problem)
+            window.events.loaded.wait(15)  # as below: never navigate mid-load
+            window.load_html(ERROR_PAGE.format(message=html.escape(str(problem))))
+            return
+        # Navigate only once the opening page has finished loading: pywebview injects
+        # its bridge on every load, and a navigation in the middle of that leaves its
+        # evaluation waiting for an answer forever (a thread that then blocks exit).
+        window.events.loaded.wait(15)
+        app_url.append(url)
+        if not stop.is_set():
+            window.load_url(url)
+
+    window.events.loaded += loaded
     window.events.closed += lambda: log.info("Window closed")
 
     closing = threading.Event()
@@ -138,7 +187,7 @@ def run_window(
     if stop.is_set():
         close_window()
     try:
-        webview.start(gui=gui, private_mode=True, menu=_menus(webview, window), icon=_icon())
+        webview.start(load_the_app, gui=gui, private_mode=True, menu=_menus(webview, window), icon=_icon())
     except GuiUnavailable:
         raise
     except Exception as error:
@@ -146,3 +195,5 @@ def run_window(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if failure:
+        raise failure[0]

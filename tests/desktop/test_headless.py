@@ -88,3 +88,22 @@ def test_without_a_display_it_says_so_and_serves_in_the_browser(launcher, tmp_pa
     finally:
         assert fallback.stop(signal.SIGTERM) == 0
     assert "could not open its window (GTK cannot open the display)" in fallback.first_lines[0]
+
+
+def test_a_stuck_toolkit_thread_does_not_keep_the_program_alive() -> None:
+    script = (
+        "import threading, desktop.launcher as launcher\n"
+        "threading.Thread(target=threading.Event().wait, name='stuck-webview').start()\n"
+        "launcher.exit_despite_stuck_threads(0, grace=0.2)\n"
+        "raise SystemExit(7)  # not reached when a thread is stuck\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=MAIN.parent, timeout=30, capture_output=True)
+    assert result.returncode == 0
+
+
+def test_without_stuck_threads_the_program_ends_normally() -> None:
+    script = (
+        "import desktop.launcher as launcher\nlauncher.exit_despite_stuck_threads(0)\nraise SystemExit(7)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=MAIN.parent, timeout=30, capture_output=True)
+    assert result.returncode == 7

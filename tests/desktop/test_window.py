@@ -49,3 +49,23 @@ def test_sigterm_closes_the_window_and_exits_cleanly(launcher, screen, tmp_path)
     assert app.process.wait(20) == 0
     assert port_is_free(port)
     assert "Closing the window on a stop signal" in app.log_file.read_text()
+
+
+def test_a_library_that_cannot_open_is_explained_in_the_window(launcher, screen, tmp_path) -> None:
+    import sqlite3
+
+    library = tmp_path / "library"
+    library.mkdir()
+    connection = sqlite3.connect(library / "shelfmark.db")
+    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    connection.execute("INSERT INTO alembic_version VALUES ('zz_future')")
+    connection.commit()
+    connection.close()
+
+    app = launcher(library, env={"DISPLAY": screen.name, "WAYLAND_DISPLAY": ""})
+    app.wait_for_log("Window shows why the library could not open")
+    assert screen.screenshot_until_painted(tmp_path / "error.png", min_colours=100) >= 100
+    assert screen.window_titles_of(app.process.pid) == ["Shelfmark"]
+    assert screen.close_windows_of(app.process.pid) == 1
+    assert app.process.wait(20) == 2
+    assert "newer version of Shelfmark" in app.process.stderr.read()
