@@ -150,6 +150,8 @@ def run_window(
             log.info("Window loaded a page")
         elif failure:
             log.info("Window shows why the library could not open")
+        else:
+            log.info("Window on screen")
 
     def load_the_app() -> None:
         try:
