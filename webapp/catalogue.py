@@ -49,9 +49,13 @@ def authors_from_names(names: Iterable[str]) -> list[Author]:
     wanted = [" ".join(name.split()) for name in names if name and name.strip()]
     if not wanted:
         return []
-    known = {
-        author.name: author for author in db.session.scalars(select(Author).where(Author.name.in_(wanted)))
-    }
+    # No autoflush: a pending duplicate ISBN must fail when the caller saves (a form
+    # message, or the API's 409), not inside this lookup.
+    with db.session.no_autoflush:
+        known = {
+            author.name: author
+            for author in db.session.scalars(select(Author).where(Author.name.in_(wanted)))
+        }
     authors = []
     for name in wanted:
         author = known.get(name)

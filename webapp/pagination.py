@@ -12,9 +12,10 @@ from math import ceil
 from typing import Any
 
 
-@dataclass(frozen=True)
-class Page:
-    items: Sequence[Any]
+class PageNavigation:
+    """Navigation between pages for anything with ``page``, ``per_page`` and ``total``
+    (the catalogue's Page, the search's SearchPage); what the pagination macro reads."""
+
     page: int
     per_page: int
     total: int
@@ -22,15 +23,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, ceil(self.total / self.per_page)) if self.per_page else 1
-
-    @property
-    def first(self) -> int:
-        """The 1-based position of the first item on this page (0 when empty)."""
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.items) - 1 if self.items else 0
 
     @property
     def has_prev(self) -> bool:
@@ -68,3 +60,20 @@ class Page:
         if right_start - mid_end > 0:
             yield None
         yield from range(right_start, pages + 1)
+
+
+@dataclass(frozen=True)
+class Page(PageNavigation):
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        """The 1-based position of the first item on this page (0 when empty)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0

@@ -15,24 +15,11 @@ from webapp.api.auth import caller
 from webapp.api.pagination import page_of, paginate
 from webapp.api.records import apply, get_or_404, save
 from webapp.api.schemas.books import BookIn, BookOut, BookQuery
+from webapp.catalogue import BOOK_FIELDS, authors_from_names
 from webapp.extensions import db
 from webapp.isbn import InvalidISBN, normalize_isbn13
 from webapp.models import Author, Book, BookAuthor, Reading, book_shelves
 
-BOOK_FIELDS = (
-    "title",
-    "subtitle",
-    "isbn13",
-    "isbn10",
-    "publisher",
-    "year",
-    "pages",
-    "language",
-    "format",
-    "price_minor",
-    "currency",
-    "location",
-)
 SORTS = {
     "title": (Book.sort_title, Book.id),
     "-title": (Book.sort_title.desc(), Book.id.desc()),
@@ -76,15 +63,6 @@ def books_matching(query: dict[str, Any], viewer_id: int) -> Select:
     return statement.order_by(*SORTS[query["sort"]])
 
 
-def authors_named(names: list[str]) -> list[Author]:
-    """Existing authors by exact name, new ones for names not seen before."""
-    cleaned = list(dict.fromkeys(" ".join(name.split()) for name in names))
-    # No autoflush: a pending duplicate ISBN must fail in save() as a 409, not here.
-    with db.session.no_autoflush:
-        known = {a.name: a for a in db.session.scalars(select(Author).where(Author.name.in_(cleaned)))}
-    return [known.get(name) or Author(name) for name in cleaned]
-
-
 def book_location(book: Book) -> dict[str, str]:
     return {"Location": url_for("api.get_book", book_id=book.id, _external=True)}
 
@@ -105,7 +83,7 @@ def list_books(query: dict[str, Any]):
 def create_book(data: dict[str, Any]):
     book = Book(title=data["title"])
     apply(book, data, BOOK_FIELDS)
-    book.set_authors(authors_named(data.get("authors", [])))
+    book.set_authors(authors_from_names(data.get("authors", [])))
     db.session.add(book)
     save()
     return book, 201, book_location(book)
@@ -126,7 +104,7 @@ def update_book(book_id: int, data: dict[str, Any]):
     book = get_or_404(Book, book_id, "book")
     apply(book, data, BOOK_FIELDS)
     if "authors" in data:
-        book.set_authors(authors_named(data["authors"]))
+        book.set_authors(authors_from_names(data["authors"]))
     save()
     return book
 

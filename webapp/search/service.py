@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from webapp.extensions import db
 from webapp.models import User
+from webapp.pagination import PageNavigation
 from webapp.search import postgres_index, sqlite_index
 from webapp.search.backend import MARK_END, MARK_START, Access, RawHit
 from webapp.search.query import fts5_expression, parse_query, tsquery_expression
@@ -56,7 +57,7 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
-class SearchPage:
+class SearchPage(PageNavigation):
     """One page of results; shaped like Flask-SQLAlchemy's Pagination for the macro."""
 
     query: str
@@ -72,38 +73,6 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return math.ceil(self.total / self.per_page) if self.total else 0
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
-
-    def iter_pages(
-        self, left_edge: int = 2, left_current: int = 2, right_current: int = 4, right_edge: int = 2
-    ) -> Iterator[int | None]:
-        """Page numbers to show, None where a gap goes (as Flask-SQLAlchemy does)."""
-        last = 0
-        for number in range(1, self.pages + 1):
-            if (
-                number <= left_edge
-                or self.page - left_current <= number < self.page + right_current
-                or number > self.pages - right_edge
-            ):
-                if last + 1 != number:
-                    yield None
-                yield number
-                last = number
 
     def to_dict(self) -> dict[str, Any]:
         """The seed's collection shape: items, total, pages, current_page, per_page."""
