@@ -131,3 +131,16 @@ def _decode_address(hex_address: str, width: int) -> str:
         return socket.inet_ntop(socket.AF_INET, raw[::-1])
     words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
     return socket.inet_ntop(socket.AF_INET6, words)
+
+
+def library_from_the_future(folder: Path) -> Path:
+    """A library folder whose database says a newer Shelfmark wrote it."""
+    import sqlite3
+
+    folder.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(folder / "shelfmark.db")
+    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    connection.execute("INSERT INTO alembic_version VALUES ('zz_future')")
+    connection.commit()
+    connection.close()
+    return folder

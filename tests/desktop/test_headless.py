@@ -1,14 +1,20 @@
 """The launcher as a real subprocess in --headless mode."""
 
 import signal
-import sqlite3
 import subprocess
 import sys
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.desktop.launching import MAIN, get, listening_addresses, origin_of, port_is_free
+from tests.desktop.launching import (
+    MAIN,
+    get,
+    library_from_the_future,
+    listening_addresses,
+    origin_of,
+    port_is_free,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
@@ -54,13 +60,7 @@ def test_a_second_launch_on_the_same_library_is_refused(launcher, running, tmp_p
 
 
 def test_a_too_new_database_is_refused_with_a_clear_message(launcher, tmp_path) -> None:
-    library = tmp_path / "library"
-    library.mkdir()
-    connection = sqlite3.connect(library / "shelfmark.db")
-    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
-    connection.execute("INSERT INTO alembic_version VALUES ('zz_future')")
-    connection.commit()
-    connection.close()
+    library = library_from_the_future(tmp_path / "library")
     before = (library / "shelfmark.db").read_bytes()
 
     refused = launcher(library, "--headless")

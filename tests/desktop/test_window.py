@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.desktop.launching import port_is_free
+from tests.desktop.launching import library_from_the_future, port_is_free
 from tests.desktop.x11 import VirtualScreen
 
 pytestmark = [
@@ -52,15 +52,7 @@ def test_sigterm_closes_the_window_and_exits_cleanly(launcher, screen, tmp_path)
 
 
 def test_a_library_that_cannot_open_is_explained_in_the_window(launcher, screen, tmp_path) -> None:
-    import sqlite3
-
-    library = tmp_path / "library"
-    library.mkdir()
-    connection = sqlite3.connect(library / "shelfmark.db")
-    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
-    connection.execute("INSERT INTO alembic_version VALUES ('zz_future')")
-    connection.commit()
-    connection.close()
+    library = library_from_the_future(tmp_path / "library")
 
     app = launcher(library, env={"DISPLAY": screen.name, "WAYLAND_DISPLAY": ""})
     app.wait_for_log("Window shows why the library could not open")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import tarfile
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.desktop.launching import get, origin_of, port_is_free
+from tests.desktop.launching import get, library_from_the_future, origin_of, port_is_free
 from tests.desktop.x11 import VirtualScreen
 
 pytestmark = [pytest.mark.bundle, pytest.mark.slow]
@@ -58,13 +57,7 @@ def test_frozen_self_test_passes(bundle) -> None:
 
 
 def test_frozen_self_test_fails_when_the_library_cannot_be_migrated(bundle, tmp_path) -> None:
-    library = tmp_path / "library"
-    library.mkdir()
-    connection = sqlite3.connect(library / "shelfmark.db")
-    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
-    connection.execute("INSERT INTO alembic_version VALUES ('zz_future')")
-    connection.commit()
-    connection.close()
+    library = library_from_the_future(tmp_path / "library")
     result = subprocess.run(
         [str(bundle.program), "--self-test", "--data-dir", str(library)],
         capture_output=True,
