@@ -75,7 +75,14 @@ def wait_until(stop: threading.Event) -> None:
 
 
 def run_desktop(args: argparse.Namespace) -> int:
-    from webapp.launch import data_dir_for, data_dir_was_chosen, demo_data_dir, launcher_setting, log_dir_for
+    from webapp.launch import (
+        data_dir_for,
+        data_dir_was_chosen,
+        demo_data_dir,
+        launcher_setting,
+        log_dir_for,
+        settings_dir_for,
+    )
 
     demo = bool(getattr(args, "demo", False))
     data_dir = demo_data_dir() if demo and not args.data_dir else data_dir_for(args.data_dir)
@@ -91,7 +98,10 @@ def run_desktop(args: argparse.Namespace) -> int:
         log_file = configure_logging(log_dir_for(data_dir, chosen), args.verbose)
         log.info("Shelfmark starting with data in %s (log %s)", data_dir, log_file)
         gui = args.gui or launcher_setting("GUI") or "gtk"
-        return _serve_local(data_dir, lock, headless=args.headless, gui=str(gui), demo=demo)
+        settings_dir = settings_dir_for(data_dir, chosen)
+        return _serve_local(
+            data_dir, lock, headless=args.headless, gui=str(gui), demo=demo, settings_dir=settings_dir
+        )
     finally:
         lock.release()
 
@@ -100,8 +110,9 @@ class LocalLaunch:
     """The app and its server for one desktop launch, made once (``prepare``, which may
     run on the window's worker thread) and closed once (``close``, on the main thread)."""
 
-    def __init__(self, data_dir: Path, lock: InstanceLock, demo: bool) -> None:
+    def __init__(self, data_dir: Path, lock: InstanceLock, demo: bool, settings_dir: Path) -> None:
         self.data_dir = data_dir
+        self.settings_dir = settings_dir
         self.lock = lock
         self.demo = demo
         self.app: Flask | None = None
@@ -159,10 +170,17 @@ def exit_despite_stuck_threads(status: int, grace: float = 5.0) -> None:
     os._exit(status)
 
 
-def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str, demo: bool = False) -> int:
+def _serve_local(
+    data_dir: Path,
+    lock: InstanceLock,
+    headless: bool,
+    gui: str,
+    demo: bool = False,
+    settings_dir: Path | None = None,
+) -> int:
     from webapp.launch import SchemaError
 
-    launch = LocalLaunch(data_dir, lock, demo)
+    launch = LocalLaunch(data_dir, lock, demo, settings_dir or data_dir)
     stop = threading.Event()
     try:
         with stop_signals(stop.set):
@@ -182,9 +200,10 @@ def _serve_local(data_dir: Path, lock: InstanceLock, headless: bool, gui: str, d
 
 def _show_window_or_browser(launch: LocalLaunch, gui: str, stop: threading.Event) -> None:
     from desktop.window import GuiUnavailable, run_window
+    from desktop.window_state import STATE_FILE
 
     try:
-        run_window(launch.prepare, gui=gui, stop=stop)
+        run_window(launch.prepare, gui=gui, stop=stop, size_file=launch.settings_dir / STATE_FILE)
     except GuiUnavailable as reason:
         log.info("No window: %s", reason)
         url = launch.prepare()

@@ -14,7 +14,10 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from desktop.window_state import load_window_size, save_window_size
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +120,7 @@ def run_window(
     prepare: Callable[[], str],
     gui: str = "gtk",
     stop: threading.Event | None = None,
-    size: tuple[int, int] = DEFAULT_SIZE,
+    size_file: Path | None = None,
 ) -> None:
     """Open the window at once, and load the app when ``prepare()`` returns its URL.
 
@@ -126,8 +129,9 @@ def run_window(
     start-up overlap instead of queueing. If it raises, the window says why and stays
     until it is closed; the exception is re-raised here afterwards. Blocks until the
     window is closed or ``stop`` is set by SIGTERM/SIGINT (the handlers are ours while
-    the window is up)."""
+    the window is up). With ``size_file`` the window opens at the size it last closed at."""
     stop = stop or threading.Event()
+    size = load_window_size(size_file, DEFAULT_SIZE, MIN_SIZE) if size_file else DEFAULT_SIZE
     _check_display(gui)
     webview = _import_webview()
     _configure(webview)
@@ -170,7 +174,13 @@ def run_window(
         if not stop.is_set():
             window.load_url(url)
 
+    last_size = [size]
+
+    def resized(width: int, height: int) -> None:
+        last_size[0] = (width, height)
+
     window.events.loaded += loaded
+    window.events.resized += resized
     window.events.closed += lambda: log.info("Window closed")
 
     closing = threading.Event()
@@ -197,5 +207,7 @@ def run_window(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if size_file is not None and last_size[0] != size:
+        save_window_size(size_file, last_size[0])
     if failure:
         raise failure[0]

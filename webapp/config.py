@@ -94,6 +94,11 @@ def default_log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+def default_settings_dir() -> Path:
+    """Desktop preferences such as the window's size (platformdirs' config folder)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 def environment_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``SHELFMARK_*`` variables, parsed as TOML values where they parse (numbers, booleans)."""
     environ = os.environ if environ is None else environ

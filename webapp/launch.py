@@ -10,7 +10,13 @@ import platformdirs
 from flask import Flask
 from sqlalchemy import select
 
-from webapp.config import APP_NAME, default_log_dir, environment_overrides, resolve_data_dir
+from webapp.config import (
+    APP_NAME,
+    default_log_dir,
+    default_settings_dir,
+    environment_overrides,
+    resolve_data_dir,
+)
 from webapp.extensions import db
 from webapp.schema_upgrade import DatabaseTooNew, SchemaError, UpgradeFailed, upgrade_with_backup
 
@@ -25,6 +31,7 @@ __all__ = [
     "launcher_setting",
     "log_dir_for",
     "open_desktop_gate",
+    "settings_dir_for",
     "shutdown",
     "upgrade_with_backup",
 ]
@@ -39,6 +46,11 @@ def log_dir_for(data_dir: Path, data_dir_was_chosen: bool) -> Path:
     """A chosen data directory keeps its logs beside it, so a test or demo library never
     writes into the user's real log folder."""
     return data_dir / "logs" if data_dir_was_chosen else default_log_dir()
+
+
+def settings_dir_for(data_dir: Path, data_dir_was_chosen: bool) -> Path:
+    """Like the logs: a chosen data directory keeps its desktop preferences beside it."""
+    return data_dir if data_dir_was_chosen else default_settings_dir()
 
 
 def data_dir_was_chosen(cli_value: str | None) -> bool:

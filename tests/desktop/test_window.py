@@ -1,5 +1,6 @@
 """A real pywebview window (GTK, the Linux default) under Xvfb."""
 
+import json
 import sys
 from urllib.parse import urlsplit
 
@@ -61,3 +62,16 @@ def test_a_library_that_cannot_open_is_explained_in_the_window(launcher, screen,
     assert screen.close_windows_of(app.process.pid) == 1
     assert app.process.wait(20) == 2
     assert "newer version of Shelfmark" in app.process.stderr.read()
+
+
+def test_the_window_opens_at_the_size_it_last_closed_at(launcher, screen, tmp_path) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "window.json").write_text('{"width": 900, "height": 640}')
+    app = launcher(library, env={"DISPLAY": screen.name, "WAYLAND_DISPLAY": ""})
+    app.wait_for_log("Window loaded a page")
+    assert screen.window_sizes_of(app.process.pid) == [(900, 640)]
+    screen.resize_windows_of(app.process.pid, 1000, 700)
+    assert screen.close_windows_of(app.process.pid) == 1
+    assert app.process.wait(20) == 0
+    assert json.loads((library / "window.json").read_text()) == {"width": 1000, "height": 700}

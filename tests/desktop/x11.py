@@ -104,3 +104,36 @@ class VirtualScreen:
             return titles
         finally:
             connection.close()
+
+    def _windows_of(self, connection: display.Display, pid: int) -> list:
+        net_wm_pid = connection.intern_atom("_NET_WM_PID")
+        found = []
+        for window in connection.screen().root.query_tree().children:
+            owner = window.get_full_property(net_wm_pid, X.AnyPropertyType)
+            if owner and owner.value[0] == pid and window.get_attributes().map_state == X.IsViewable:
+                found.append(window)
+        return found
+
+    def window_sizes_of(self, pid: int) -> list[tuple[int, int]]:
+        connection = display.Display(self.name)
+        try:
+            sizes = []
+            for window in self._windows_of(connection, pid):
+                geometry = window.get_geometry()
+                sizes.append((geometry.width, geometry.height))
+            return sizes
+        finally:
+            connection.close()
+
+    def resize_windows_of(self, pid: int, width: int, height: int, timeout: float = 10) -> None:
+        """Resize like a window manager would, and wait until the client has followed."""
+        connection = display.Display(self.name)
+        try:
+            for window in self._windows_of(connection, pid):
+                window.configure(width=width, height=height)
+            connection.sync()
+        finally:
+            connection.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.window_sizes_of(pid) != [(width, height)]:
+            time.sleep(0.05)
