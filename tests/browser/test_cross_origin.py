@@ -44,7 +44,10 @@ def test_a_text_plain_form_from_another_port_changes_nothing(make_app, serve, pa
     before = owner_name(app)
 
     evil = serve(attacker_app(shelfmark.url + "/settings/"))
-    with page.expect_response(lambda response: response.url.startswith(shelfmark.url)) as answer:
+    def is_the_forged_post(response) -> bool:
+        return response.request.method == "POST" and response.url == shelfmark.url + "/settings/"
+
+    with page.expect_response(is_the_forged_post) as answer:
         page.goto(evil.url + "/")
     page.screenshot(path=tmp_path / "after-attack.png")
 
