@@ -44,6 +44,7 @@ def test_a_text_plain_form_from_another_port_changes_nothing(make_app, serve, pa
     before = owner_name(app)
 
     evil = serve(attacker_app(shelfmark.url + "/settings/"))
+
     def is_the_forged_post(response) -> bool:
         return response.request.method == "POST" and response.url == shelfmark.url + "/settings/"
 
