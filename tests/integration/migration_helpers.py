@@ -137,3 +137,12 @@ def assert_rows_kept(path: Path, before: dict[str, list[tuple]]) -> None:
         assert len(after) == len(rows), table
         width = len(rows[0]) if rows else 0
         assert [row[:width] for row in after] == rows, table
+
+
+def filled_at_first_revision(app: Flask) -> tuple[Path, dict[str, list[tuple]]]:
+    """A fresh database migrated to 0001 and filled as that version would have left it:
+    its path and every row of every table, for a later revision's test to compare."""
+    migrate_to(app, "0001")
+    path = db_file(app)
+    counts = fill_at_0001(path)
+    return path, {table: table_rows(path, table) for table in counts}

@@ -6,8 +6,7 @@ import sqlite3
 
 from tests.integration.migration_helpers import (
     assert_rows_kept,
-    db_file,
-    fill_at_0001,
+    filled_at_first_revision,
     migrate_down_to,
     migrate_to,
     table_rows,
@@ -16,10 +15,7 @@ from tests.integration.migration_helpers import (
 
 def test_0004_keeps_every_row_and_adds_an_empty_key_table(make_app) -> None:
     app = make_app(migrate=False)
-    migrate_to(app, "0001")
-    path = db_file(app)
-    counts = fill_at_0001(path)
-    before = {table: table_rows(path, table) for table in counts}
+    path, before = filled_at_first_revision(app)
 
     migrate_to(app, "0004")
 

@@ -2,14 +2,18 @@
 
 import sqlite3
 
-from tests.integration.migration_helpers import db_file, fill_at_0001, migrate_down_to, migrate_to, table_rows
+from tests.integration.migration_helpers import (
+    filled_at_first_revision,
+    migrate_down_to,
+    migrate_to,
+    table_rows,
+)
 
 
 def test_upgrade_fills_sort_author_and_keeps_every_row(make_app) -> None:
     app = make_app(migrate=False)
-    migrate_to(app, "0001")
-    path = db_file(app)
-    counts = fill_at_0001(path)
+    path, before = filled_at_first_revision(app)
+    counts = {table: len(rows) for table, rows in before.items()}
     migrate_to(app, "0005")
     for table, count in counts.items():
         assert len(table_rows(path, table)) == count, table

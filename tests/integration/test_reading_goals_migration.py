@@ -6,8 +6,7 @@ import pytest
 
 from tests.integration.migration_helpers import (
     assert_rows_kept,
-    db_file,
-    fill_at_0001,
+    filled_at_first_revision,
     migrate_down_to,
     migrate_to,
     table_rows,
@@ -16,10 +15,7 @@ from tests.integration.migration_helpers import (
 
 def test_a_library_filled_before_reading_goals_keeps_every_row_and_can_set_one(make_app) -> None:
     app = make_app(migrate=False)
-    migrate_to(app, "0001")
-    path = db_file(app)
-    counts = fill_at_0001(path)
-    before = {table: table_rows(path, table) for table in counts}
+    path, before = filled_at_first_revision(app)
 
     migrate_to(app, "0006")
 
@@ -41,9 +37,8 @@ def test_a_library_filled_before_reading_goals_keeps_every_row_and_can_set_one(m
 
 def test_downgrading_0006_removes_the_goals_and_keeps_the_rest(make_app) -> None:
     app = make_app(migrate=False)
-    migrate_to(app, "0001")
-    path = db_file(app)
-    counts = fill_at_0001(path)
+    path, before = filled_at_first_revision(app)
+    counts = {table: len(rows) for table, rows in before.items()}
     migrate_to(app, "0006")
     migrate_down_to(app, "0001")
     connection = sqlite3.connect(path)
