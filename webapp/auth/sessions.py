@@ -59,7 +59,15 @@ def init_app(app: Flask) -> None:
             app.config["MODE"] != "desktop"
             and request.endpoint not in SETUP_EXEMPT
             and not request.path.startswith("/api/")
-            and user_count() == 0
+            and not _has_accounts()
         ):
             return redirect(url_for("auth.setup"))
         return None
+
+    def _has_accounts() -> bool:
+        """Counted once, then remembered: after the first account exists this check
+        would otherwise cost a query on every request. (Should the last account be
+        deleted, the sign-in page itself sends people to set-up again.)"""
+        if not app.extensions.get("shelfmark_has_accounts"):
+            app.extensions["shelfmark_has_accounts"] = user_count() > 0
+        return app.extensions["shelfmark_has_accounts"]
