@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh --tests
 bash scripts/venv.sh requirements-dev.txt
 export SHELFMARK_TEST_POSTGRES_URL=${SHELFMARK_TEST_POSTGRES_URL:-$(bash scripts/start-postgres.sh)}
+if [[ ! $SHELFMARK_TEST_POSTGRES_URL =~ ^postgresql(\+[a-z0-9]+)?://[^[:space:]]+$ ]]; then
+  echo "PostgreSQL did not start: got '$SHELFMARK_TEST_POSTGRES_URL' instead of a database URL" >&2
+  exit 1
+fi
 
 echo "== ruff"
 .venv/bin/ruff check .
