@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from desktop.cli import main
+from desktop import startup_gc
+
+startup_gc.pause()  # resumed once the app is serving (desktop/startup_gc.py)
+
+from desktop.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

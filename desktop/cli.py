@@ -51,7 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop import launcher
 
     if args.self_test:
+        from desktop import startup_gc
         from desktop.self_test import run_self_test
+
+        startup_gc.resume()  # a check, not a race: collect as usual
 
         return run_self_test(args.data_dir, args.verbose)
     if args.command == "serve":

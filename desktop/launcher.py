@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop import startup_gc
 from desktop.instance_lock import AlreadyRunning, InstanceLock
 from desktop.logs import configure_logging
 from desktop.server import LocalServer
@@ -126,19 +127,25 @@ class LocalLaunch:
         with self._lock:
             if self.url is not None:
                 return self.url
-            from webapp import create_app
-            from webapp.launch import ensure_owner, fill_demo_library, upgrade_with_backup
+            try:
+                return self._prepare()
+            finally:
+                startup_gc.resume()
 
-            self.app = create_app({"DATA_DIR": str(self.data_dir), "MODE": "desktop"})
-            upgrade_with_backup(self.app)
-            if self.demo and fill_demo_library(self.app):
-                log.info("Filled the demo library in %s", self.data_dir)
-            ensure_owner(self.app, getpass.getuser())
-            self.server = LocalServer(self.app)
-            self.server.start()
-            self.lock.publish(url=self.server.url)
-            self.url = entry_url(self.app, self.server)
-            return self.url
+    def _prepare(self) -> str:
+        from webapp import create_app
+        from webapp.launch import ensure_owner, fill_demo_library, upgrade_with_backup
+
+        self.app = create_app({"DATA_DIR": str(self.data_dir), "MODE": "desktop"})
+        upgrade_with_backup(self.app)
+        if self.demo and fill_demo_library(self.app):
+            log.info("Filled the demo library in %s", self.data_dir)
+        ensure_owner(self.app, getpass.getuser())
+        self.server = LocalServer(self.app)
+        self.server.start()
+        self.lock.publish(url=self.server.url)
+        self.url = entry_url(self.app, self.server)
+        return self.url
 
     def close(self) -> None:
         with self._lock:  # waits for a prepare() still running on another thread
@@ -234,6 +241,8 @@ def run_server(args: argparse.Namespace) -> int:
     except SchemaError as problem:
         complain(str(problem))
         return EXIT_SCHEMA
+    finally:
+        startup_gc.resume()
     server = LocalServer(app, host=args.host, port=args.port, threads=args.threads)
     try:
         server.start()

@@ -1,14 +1,17 @@
 """The small API the desktop launcher uses; the launcher touches the web app only here
-and through :func:`webapp.create_app`."""
+and through :func:`webapp.create_app`.
+
+Importing this module loads no web stack (Flask, SQLAlchemy): the launcher reads its
+paths and settings here before it opens a window, and the window should not wait for
+the app's imports. Functions that take an app import what they need when called.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from flask import Flask
-from sqlalchemy import select
 
 from webapp.config import (
     APP_NAME,
@@ -17,8 +20,12 @@ from webapp.config import (
     environment_overrides,
     resolve_data_dir,
 )
-from webapp.extensions import db
-from webapp.schema_upgrade import DatabaseTooNew, SchemaError, UpgradeFailed, upgrade_with_backup
+from webapp.schema_errors import DatabaseTooNew, SchemaError, UpgradeFailed
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from webapp.schema_upgrade import UpgradeResult
 
 __all__ = [
     "DatabaseTooNew",
@@ -63,9 +70,19 @@ def demo_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(f"{APP_NAME} Demo", appauthor=False))
 
 
+def upgrade_with_backup(app: Flask) -> UpgradeResult | None:
+    """Bring the library to the newest schema (see :mod:`webapp.schema_upgrade`)."""
+    from webapp.schema_upgrade import upgrade_with_backup as upgrade
+
+    return upgrade(app)
+
+
 def fill_demo_library(app: Flask) -> bool:
     """Fill an empty library with the deterministic demo data; True if it did."""
+    from sqlalchemy import select
+
     from webapp.demo import generate_library
+    from webapp.extensions import db
     from webapp.models import User
 
     with app.app_context():
@@ -92,6 +109,7 @@ def open_desktop_gate(app: Flask, port: int) -> str:
 def ensure_owner(app: Flask, login_name: str) -> None:
     """Desktop first run: make the owner profile from the OS user name, asking nothing."""
     from webapp.auth.accounts import ensure_owner as make_owner
+    from webapp.extensions import db
 
     with app.app_context():
         make_owner(login_name)
@@ -100,5 +118,7 @@ def ensure_owner(app: Flask, login_name: str) -> None:
 
 def shutdown(app: Flask) -> None:
     """Close every pooled connection; the last SQLite close checkpoints the WAL."""
+    from webapp.extensions import db
+
     with app.app_context():
         db.engine.dispose()

@@ -14,29 +14,39 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy.engine import make_url
 
 from webapp.extensions import db
+from webapp.migration_commands import migrate_extension
+from webapp.schema_errors import DatabaseTooNew, SchemaError, UpgradeFailed
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+__all__ = [
+    "SCHEMA_HEAD",
+    "DatabaseTooNew",
+    "SchemaError",
+    "SchemaState",
+    "UpgradeFailed",
+    "UpgradeResult",
+    "schema_state",
+    "upgrade_with_backup",
+]
 
 log = logging.getLogger(__name__)
 
 
-class SchemaError(Exception):
-    """Something the user must be told about; the message is written for them."""
-
-
-class DatabaseTooNew(SchemaError):
-    pass
-
-
-class UpgradeFailed(SchemaError):
-    pass
+#: The newest revision in the migrations we ship (webapp/migrations/versions). A library
+#: already there is opened without loading Alembic at all; anything else, and any other
+#: MIGRATIONS_DIRECTORY, goes through Alembic, which has the last word.
+#: tests/integration/test_schema_upgrade.py checks this against Alembic's head.
+SCHEMA_HEAD = "0005"
+SHIPPED_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,12 @@ def alembic_config(app: Flask) -> Config:
     """Flask-Migrate's config for our directory (its CLI wrappers swallow errors into
     ``sys.exit``, so we call Alembic's commands ourselves)."""
     with app.app_context():
-        return app.extensions["migrate"].migrate.get_config(app.config["MIGRATIONS_DIRECTORY"])
+        return migrate_extension(app).get_config(app.config["MIGRATIONS_DIRECTORY"])
 
 
 def script_directory(app: Flask) -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(app))
 
 
@@ -98,6 +110,8 @@ def current_revision(app: Flask) -> str | None:
     path = sqlite_path(app)
     if path is not None:
         return _read_only_revision(path) if path.exists() else None
+    from alembic.runtime.migration import MigrationContext
+
     with app.app_context(), db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -151,8 +165,20 @@ def restore_sqlite(backup: Path, target: Path) -> None:
         src.close()
 
 
+def _already_at_head(app: Flask) -> bool:
+    """The everyday launch: a SQLite library at :data:`SCHEMA_HEAD`, read without Alembic."""
+    if Path(app.config["MIGRATIONS_DIRECTORY"]).resolve() != SHIPPED_MIGRATIONS.resolve():
+        return False
+    path = sqlite_path(app)
+    return path is not None and path.exists() and _read_only_revision(path) == SCHEMA_HEAD
+
+
 def upgrade_with_backup(app: Flask) -> UpgradeResult | None:
     """Upgrade to head; None when nothing needed doing. Raises SchemaError subclasses."""
+    if _already_at_head(app):
+        return None
+    from alembic import command
+
     state = schema_state(app)
     if not state.known:
         raise DatabaseTooNew(

@@ -9,15 +9,18 @@ from pathlib import Path
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
+from webapp.migration_commands import migrate_extension
 from webapp.schema_upgrade import script_directory, sqlite_path
 
 
 def migrate_to(app: Flask, revision: str) -> None:
+    migrate_extension(app)
     with app.app_context():
         upgrade(directory=app.config["MIGRATIONS_DIRECTORY"], revision=revision)
 
 
 def migrate_down_to(app: Flask, revision: str) -> None:
+    migrate_extension(app)
     with app.app_context():
         downgrade(directory=app.config["MIGRATIONS_DIRECTORY"], revision=revision)
 
