@@ -43,15 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     serve.add_argument("--data-dir", dest="serve_data_dir", metavar="DIR", help=argparse.SUPPRESS)
+    unlock = sub.add_parser(
+        "unlock",
+        help="remove a forgotten password from a profile of this computer's library",
+        description="Remove the password of a desktop profile (the owner's unless PROFILE "
+        "is given), for when it is forgotten; set a new one in Settings afterwards.",
+    )
+    unlock.add_argument("profile", nargs="?", help="the profile's username (default: the owner)")
+    unlock.add_argument("--data-dir", dest="unlock_data_dir", metavar="DIR", help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from desktop import launcher
+    from desktop import launcher, startup_gc
 
     if args.self_test:
-        from desktop import startup_gc
         from desktop.self_test import run_self_test
 
         startup_gc.resume()  # a check, not a race: collect as usual
@@ -59,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_test(args.data_dir, args.verbose)
     if args.command == "serve":
         return launcher.run_server(args)
+    if args.command == "unlock":
+        from desktop.unlock import run_unlock
+
+        startup_gc.resume()
+        return run_unlock(args)
     status = launcher.run_desktop(args)
     launcher.exit_despite_stuck_threads(status)
     return status

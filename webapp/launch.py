@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DatabaseTooNew",
+    "ProfileNotFound",
     "SchemaError",
     "UpgradeFailed",
     "data_dir_for",
@@ -38,6 +39,7 @@ __all__ = [
     "launcher_setting",
     "log_dir_for",
     "open_desktop_gate",
+    "remove_profile_password",
     "settings_dir_for",
     "shutdown",
     "upgrade_with_backup",
@@ -114,6 +116,45 @@ def ensure_owner(app: Flask, login_name: str) -> None:
     with app.app_context():
         make_owner(login_name)
         db.session.remove()
+
+
+class ProfileNotFound(LookupError):
+    """No such profile; ``profiles`` names the ones there are."""
+
+    def __init__(self, name: str, profiles: list[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.profiles = profiles
+
+
+def remove_profile_password(app: Flask, name: str | None) -> tuple[str, bool]:
+    """The way back in for a desktop profile whose password is forgotten: remove it.
+    ``name`` None means the owner. Returns the username and whether it had a password.
+
+    This gives nothing away: the password locks the window, not the file, and whoever
+    can run this command can read the database file already."""
+    from sqlalchemy import select
+
+    from webapp.auth.accounts import find_user, set_password
+    from webapp.extensions import db
+    from webapp.models import User
+
+    with app.app_context():
+        try:
+            if name:
+                user = find_user(name)
+            else:
+                user = db.session.scalar(select(User).order_by(User.is_admin.desc(), User.id).limit(1))
+            if user is None:
+                profiles = list(db.session.scalars(select(User.username).order_by(User.username)))
+                raise ProfileNotFound(name or "", profiles)
+            had_password = user.has_password
+            if had_password:
+                set_password(user, None)
+                db.session.commit()
+            return user.username, had_password
+        finally:
+            db.session.remove()
 
 
 def shutdown(app: Flask) -> None:

@@ -73,6 +73,14 @@ def create_account(
     return user
 
 
+def set_password(user: User, password: str | None) -> None:
+    """A new password, or none (a desktop profile without a lock), whoever sets it: the
+    person, an administrator, the command line. Every session of the account ends, so
+    whoever knew or used the old password is signed out everywhere."""
+    user.password_hash = hash_password(password) if password else None
+    user.end_all_sessions()
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The user if the password is right; upgrades an old hash while we have the password."""
     user = find_user(username)

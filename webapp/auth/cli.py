@@ -1,4 +1,5 @@
-"""``flask --app webapp users ...``: accounts from the command line (server set-up)."""
+"""``flask --app webapp users ...``: accounts from the command line (server set-up, and
+the way back in for an administrator who forgot their password)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from webapp.auth.accounts import AccountError, create_account
+from webapp.auth.accounts import AccountError, create_account, find_user, set_password
 from webapp.auth.passwords import password_problems
 from webapp.extensions import db
 
@@ -30,6 +31,22 @@ def create_user(username: str, email: str | None, display_name: str, admin: bool
         raise click.ClickException(str(problem)) from problem
     db.session.commit()
     click.echo(f"Created {'administrator' if admin else 'account'} {username}.")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.password_option(help="The new password (asked for if not given).")
+def set_user_password(username: str, password: str) -> None:
+    """Give an account a new password and sign it out everywhere."""
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"There is no account named {username!r}.")
+    problems = password_problems(password, user.username)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    set_password(user, password)
+    db.session.commit()
+    click.echo(f"{user.username} has a new password and was signed out everywhere.")
 
 
 def init_app(app: Flask) -> None:

@@ -84,6 +84,16 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     )
 
 
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    """An administrator's new password for another account."""
+
+    password = PasswordField("New password", validators=[DataRequired()])
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+    )
+
+
 class RemovePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
 

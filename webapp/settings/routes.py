@@ -12,6 +12,7 @@ from webapp.auth.accounts import (
     delete_account,
     email_taken,
     end_session,
+    set_password,
     start_session,
     username_taken,
 )
@@ -24,8 +25,9 @@ from webapp.auth.forms import (
     ProfileForm,
     RegistrationSettingsForm,
     RemovePasswordForm,
+    ResetPasswordForm,
 )
-from webapp.auth.passwords import hash_password, verify_password
+from webapp.auth.passwords import verify_password
 from webapp.extensions import db
 from webapp.models import User
 from webapp.models.site_setting import get_site_setting, set_site_setting
@@ -68,8 +70,7 @@ def password() -> Response | str:
         if user.has_password and not verify_password(user.password_hash, form.current_password.data or ""):
             form.current_password.errors.append("That is not your current password.")
         else:
-            user.password_hash = hash_password(form.password.data)
-            user.end_all_sessions()  # every other device signs in again
+            set_password(user, form.password.data)  # every other device signs in again
             start_session(user)
             db.session.commit()
             flash("Your password is changed; other sessions were signed out.", "info")
@@ -184,3 +185,22 @@ def accounts() -> Response | str:
             return redirect(url_for("settings.accounts"))
     users = db.session.scalars(db.select(User).order_by(User.username)).all()
     return render_template("settings/accounts.html", form=form, registration=registration, users=users)
+
+
+@bp.route("/accounts/<int:user_id>/password", methods=["GET", "POST"])
+def reset_password(user_id: int) -> Response | str:
+    """Server mode, administrators: a new password for someone who forgot theirs (there
+    is no mail to send a reset link). Their sessions end; they sign in with it."""
+    if is_desktop() or not current_user.is_admin:
+        abort(404)
+    account = db.get_or_404(User, user_id)
+    if account.id == current_user.id:
+        return redirect(url_for("settings.password"))
+    form = ResetPasswordForm()
+    form.username_for_policy = account.username
+    if form.validate_on_submit():
+        set_password(account, form.password.data)
+        db.session.commit()
+        flash(f"{account.username} has a new password and was signed out everywhere.", "info")
+        return redirect(url_for("settings.accounts"))
+    return render_template("settings/reset_password.html", form=form, account=account)

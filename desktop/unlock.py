@@ -1,0 +1,48 @@
+"""``shelfmark unlock [PROFILE]``: remove a forgotten profile password (desktop).
+
+There is no mail to send a reset link to, and the password only locks the window: the
+library file is readable by whoever runs the program. So the person at the computer
+may take the lock off from the command line and set a new password in Settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop.launcher import EXIT_ERROR, EXIT_OK, EXIT_SCHEMA, complain, say
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    from webapp import create_app
+    from webapp.config import DATABASE_FILE
+    from webapp.launch import (
+        ProfileNotFound,
+        SchemaError,
+        data_dir_for,
+        remove_profile_password,
+        shutdown,
+        upgrade_with_backup,
+    )
+
+    data_dir = data_dir_for(args.unlock_data_dir or args.data_dir)
+    if not (data_dir / DATABASE_FILE).is_file():
+        complain(f"There is no Shelfmark library in {data_dir}.")
+        return EXIT_ERROR
+    app = create_app({"DATA_DIR": str(data_dir), "MODE": "desktop"})
+    try:
+        upgrade_with_backup(app)
+        username, had_password = remove_profile_password(app, args.profile)
+    except SchemaError as problem:
+        complain(str(problem))
+        return EXIT_SCHEMA
+    except ProfileNotFound as missing:
+        known = ", ".join(missing.profiles) or "none"
+        complain(f"There is no profile named {missing.name!r} in {data_dir}. Profiles: {known}.")
+        return EXIT_ERROR
+    finally:
+        shutdown(app)
+    if had_password:
+        say(f"{username} no longer asks for a password. Set a new one in Settings, Password.")
+    else:
+        say(f"{username} has no password; nothing was changed.")
+    return EXIT_OK
