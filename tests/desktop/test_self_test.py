@@ -26,6 +26,7 @@ def test_self_test_passes_on_a_working_checkout_and_leaves_nothing_behind(tmp_pa
     assert "ok   enter GET /auth/launch?token=… -> 200" in result.stdout
     for page in self_test.PAGES:
         assert f"GET {page} -> 200" in result.stdout
+    assert "ok   covers: JPEG, PNG, WEBP, GIF decode" in result.stdout
     assert (library / "shelfmark.db").is_file()
     assert not (library / "shelfmark.lock").exists()
 
@@ -40,6 +41,15 @@ def test_a_page_that_does_not_answer_2xx_fails_the_check(make_app) -> None:
             self_test.check_server(app, server, pages=("/healthz", "/no-such-page"))
     finally:
         server.stop()
+
+
+def test_a_cover_format_this_build_cannot_read_fails_the_check(monkeypatch) -> None:
+    from PIL import Image
+
+    Image.init()
+    monkeypatch.delitem(Image.OPEN, "WEBP")  # as if the WebP codec had been left out
+    with pytest.raises(self_test.CheckFailed, match="covers: WEBP does not work in this build"):
+        self_test.check_covers()
 
 
 def test_a_windowed_builds_missing_streams_write_to_the_log(caplog) -> None:

@@ -17,8 +17,12 @@ from webapp.models import Book, Post, Reading, Shelf
 
 
 def png_bytes(size: tuple[int, int] = (40, 60)) -> bytes:
+    return image_bytes("PNG", size)
+
+
+def image_bytes(kind: str, size: tuple[int, int] = (40, 60)) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", size, (47, 93, 80)).save(buffer, "PNG")
+    Image.new("RGB", size, (47, 93, 80)).save(buffer, kind)
     return buffer.getvalue()
 
 
@@ -230,6 +234,10 @@ def test_replacing_and_removing_a_cover_deletes_the_old_file(app, signed_in) -> 
         (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "not an image"),
         (png_bytes()[:60], "damaged or incomplete"),
         (b"", "The file is empty."),
+        # Real images in formats we don't take: their parsers are never even tried.
+        (image_bytes("BMP"), "not an image"),
+        (image_bytes("TIFF"), "not an image"),
+        (image_bytes("PPM"), "not an image"),
     ],
 )
 def test_a_cover_that_is_not_an_image_is_refused(app, signed_in, payload, message) -> None:
