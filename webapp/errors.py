@@ -7,6 +7,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from webapp.api.errors import problem_from_exception
+from webapp.extensions import db
 
 #: Codes with a page of their own; the text says what a person can do next.
 ERROR_PAGES = {
@@ -43,6 +44,10 @@ def init_app(app: Flask) -> None:
     logged an unexpected exception when the 500 handler runs."""
 
     def handle(error: HTTPException):
+        if (error.code or 500) >= 500:
+            # The request's transaction may be the broken part; the error page (which
+            # reads the signed-in user) must not fail on it too.
+            db.session.rollback()
         if request.path.startswith("/api/"):
             return problem_from_exception(error)
         return _page(error)

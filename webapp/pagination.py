@@ -11,6 +11,21 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
+from flask import abort, request
+
+#: The highest ``?page=`` an HTML list accepts: OFFSET stays far inside SQLite's 64-bit
+#: integers whatever a URL says (a 20-digit page number used to be a 500).
+MAX_PAGE = 1_000_000
+
+
+def requested_page() -> int:
+    """``?page=`` of an HTML list: 1 when absent or not a number, 404 for a page that
+    cannot exist (below 1 or above :data:`MAX_PAGE`)."""
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    return page
+
 
 class PageNavigation:
     """Navigation between pages for anything with ``page``, ``per_page`` and ``total``

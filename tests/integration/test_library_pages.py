@@ -140,6 +140,10 @@ def test_new_book_form_is_prefilled_from_the_quick_add_title(signed_in) -> None:
         ({"pages": "0"}, "pages", "Pages must be a positive number."),
         ({"price": "-1.00"}, "price", "A price cannot be negative."),
         ({"currency": "EURO", "price": "3"}, "currency", "A currency is three letters"),
+        # Numbers beyond any column's range: a field message, not an overflow and a 500.
+        ({"pages": "99999999999999999999"}, "pages", "at most 100,000 pages"),
+        ({"price": "1e30"}, "price", "A price can be at most 21,474,836.47"),
+        ({"year": "-99999999999999999999"}, "year", "too far in the past"),
     ],
 )
 def test_bad_book_input_is_explained_and_nothing_is_saved(app, signed_in, fields, field, message) -> None:
@@ -339,6 +343,7 @@ def test_setting_my_reading_in_place_answers_with_just_the_panel(app, signed_in)
         ({"rating": "lots"}, "rating", "in half stars"),
         ({"progress_percent": "101"}, "progress_percent", "0 to 100 percent"),
         ({"progress_pages": "-1"}, "progress_pages", "cannot be negative"),
+        ({"progress_pages": "99999999999999999999"}, "progress_pages", "at most 100,000"),
         (
             {"started_on": "2026-03-01", "finished_on": "2026-02-01"},
             "finished_on",
@@ -454,6 +459,39 @@ def test_error_pages_share_the_look_but_api_paths_are_left_alone(app, signed_in)
     assert "Allow" in signed_in.post("/library").headers
     api = signed_in.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and 'class="site-header"' not in api.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/library", "/journal", "/user/reader"])
+def test_page_numbers_that_cannot_exist_are_404_not_500(signed_in, path) -> None:
+    for page in ("0", "-1", "99999999999999999999"):
+        assert signed_in.get(f"{path}?page={page}").status_code == 404
+    assert signed_in.get(f"{path}?page=abc").status_code == 200  # not a number: the first page
+
+
+def test_a_year_filter_beyond_any_book_is_explained_not_a_500(signed_in) -> None:
+    add_book(signed_in, year="1965")
+    response = signed_in.get("/library?year_to=99999999999999999999&year_from=1900")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<p class="field-errors">Give a year between -3000 and 9999.</p>' in page
+    assert "Dune" in page  # the valid part of the filter still applies
+
+
+def test_an_error_in_the_database_still_gets_the_500_page(make_app) -> None:
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    user = make_user(app, "someone")
+
+    @app.get("/boom-in-the-database")
+    def boom():
+        db.session.add(Book(title="Too long", sort_title="too long", pages=10**20))
+        db.session.flush()  # the driver refuses the number; the session needs a rollback
+
+    client = app.test_client()
+    sign_in(client, user)  # the error page shows the signed-in header: it reads the user
+    response = client.get("/boom-in-the-database")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page and 'class="site-header"' in page
 
 
 def test_an_unexpected_error_is_a_500_page(make_app) -> None:

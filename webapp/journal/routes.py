@@ -25,6 +25,7 @@ from webapp.journal.statistics import (
 )
 from webapp.markdown import render_markdown
 from webapp.models import Book, Post, Reading, ReadingGoal, ReadingStatus, Shelf, User, book_shelves
+from webapp.pagination import requested_page
 
 PER_PAGE = 20
 BOOK_CHOICES = 100  # recent books offered in the post form; any book page can preselect others
@@ -50,7 +51,9 @@ def requested_book_id() -> int | None:
 @bp.get("/journal")
 @login_required
 def index() -> str:
-    page = db.paginate(visible_posts(current_user), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        visible_posts(current_user), page=requested_page(), per_page=PER_PAGE, max_per_page=PER_PAGE
+    )
     return render_template("journal/index.html", page=page)
 
 
@@ -145,7 +148,7 @@ def profile(username: str) -> str:
         .group_by(Shelf.id)
         .order_by(Shelf.name)
     ).all()
-    page = db.paginate(posts_by(person, current_user), per_page=10, max_per_page=10)
+    page = db.paginate(posts_by(person, current_user), page=requested_page(), per_page=10, max_per_page=10)
     return render_template(
         "journal/profile.html",
         person=person,

@@ -11,6 +11,7 @@ from webapp.library import bp
 from webapp.library.forms import LibraryFilterForm, options
 from webapp.library.listing import DEFAULT_DESCENDING, CatalogueQuery, catalogue_page
 from webapp.models import Shelf
+from webapp.pagination import requested_page
 
 #: Query-string keys the page links keep (everything but ``page``).
 KEPT_ARGS = (
@@ -37,9 +38,7 @@ def catalogue():
     form.shelf.choices = options([("", "Any shelf")] + [(str(shelf.id), shelf.name) for shelf in shelves])
     form.validate()
     query = _query_from(form)
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
+    page = requested_page()
     per_page = int(form.per_page.data) if not form.per_page.errors else 50
     result = catalogue_page(current_user.id, query, page, per_page)
     if page > result.pages:

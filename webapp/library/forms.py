@@ -26,6 +26,7 @@ from webapp.catalogue import split_author_names
 from webapp.isbn import InvalidISBN, isbn10_to_isbn13, isbn13_to_isbn10, normalize_isbn10, normalize_isbn13
 from webapp.library.listing import PAGE_SIZES, SORTS
 from webapp.models import BookFormat, ReadingStatus
+from webapp.models.limits import PAGES_MAX, PRICE_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
 
 FORMAT_CHOICES = [("", "Not set")] + [(member.value, member.value.title()) for member in BookFormat]
@@ -38,6 +39,13 @@ RATING_CHOICES = [("", "No rating")] + [
 def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3 wants select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+#: The years a book may have (the books table's CHECK); a filter outside them could only
+#: match nothing, and a huge number would overflow SQLite's integers.
+YEAR_RANGE = NumberRange(
+    min=YEAR_MIN, max=YEAR_MAX, message=f"Give a year between {YEAR_MIN} and {YEAR_MAX}."
+)
 
 
 def latest_allowed_year() -> int:
@@ -64,7 +72,12 @@ class BookForm(FlaskForm):
     publisher = StringField("Publisher", validators=[Optional(), Length(max=255)])
     year = IntegerField("Year published", validators=[Optional()])
     pages = IntegerField(
-        "Pages", validators=[Optional(), NumberRange(min=1, message="Pages must be a positive number.")]
+        "Pages",
+        validators=[
+            Optional(),
+            NumberRange(min=1, message="Pages must be a positive number."),
+            NumberRange(max=PAGES_MAX, message=f"A book has at most {PAGES_MAX:,} pages here."),
+        ],
     )
     language = StringField(
         "Language", description="e.g. en, fr, pt-BR", validators=[Optional(), Length(max=35)]
@@ -73,7 +86,11 @@ class BookForm(FlaskForm):
     price = DecimalField(
         "Price",
         places=2,
-        validators=[Optional(), NumberRange(min=0, message="A price cannot be negative.")],
+        validators=[
+            Optional(),
+            NumberRange(min=0, message="A price cannot be negative."),
+            NumberRange(max=PRICE_MAX, message=f"A price can be at most {PRICE_MAX:,}."),
+        ],
         description="What it cost or is worth.",
     )
     currency = StringField(
@@ -101,7 +118,7 @@ class BookForm(FlaskForm):
         latest = latest_allowed_year()
         if field.data > latest:
             raise ValidationError(f"The year can be at most {latest}.")
-        if field.data < -3000:
+        if field.data < YEAR_MIN:
             raise ValidationError("The year is too far in the past.")
 
     def validate_isbn13(self, field: StringField) -> None:
@@ -188,7 +205,12 @@ class ReadingForm(FlaskForm):
     started_on = DateField("Started", validators=[Optional()])
     finished_on = DateField("Finished", validators=[Optional()])
     progress_pages = IntegerField(
-        "Page", validators=[Optional(), NumberRange(min=0, message="A page number cannot be negative.")]
+        "Page",
+        validators=[
+            Optional(),
+            NumberRange(min=0, message="A page number cannot be negative."),
+            NumberRange(max=PAGES_MAX, message=f"A page number can be at most {PAGES_MAX:,}."),
+        ],
     )
     progress_percent = IntegerField(
         "Percent",
@@ -256,8 +278,8 @@ class LibraryFilterForm(FlaskForm):
     status = SelectField("Status", choices=options([("", "Any status"), *STATUS_CHOICES]), default="")
     shelf = SelectField("Shelf", choices=options([("", "Any shelf")]), default="")
     author = StringField("Author", validators=[Optional(), Length(max=255)])
-    year_from = IntegerField("Year from", validators=[Optional()])
-    year_to = IntegerField("Year to", validators=[Optional()])
+    year_from = IntegerField("Year from", validators=[Optional(), YEAR_RANGE])
+    year_to = IntegerField("Year to", validators=[Optional(), YEAR_RANGE])
     format = SelectField("Format", choices=options([("", "Any format"), *FORMAT_CHOICES[1:]]), default="")
     per_page = SelectField(
         "Per page", choices=options([(str(size), str(size)) for size in PAGE_SIZES]), default="50"

@@ -11,6 +11,7 @@ from webapp.api.pagination import PageQuery
 from webapp.api.schemas.common import INT32_MAX, Text, Timestamp
 from webapp.isbn import InvalidISBN, normalize_isbn10, normalize_isbn13
 from webapp.models import BookFormat, ReadingStatus
+from webapp.models.limits import PAGES_MAX, PRICE_MINOR_MAX, YEAR_MAX, YEAR_MIN
 
 BOOK_SORTS = ("title", "-title", "added", "-added", "year", "-year")
 
@@ -47,11 +48,11 @@ class BookIn(Schema):
     isbn13 = Text(allow_none=True, validate=Length(max=20))
     isbn10 = Text(allow_none=True, validate=Length(max=20))
     publisher = Text(allow_none=True, validate=Length(max=255))
-    year = Integer(allow_none=True, validate=Range(min=-3000, max=9999))
-    pages = Integer(allow_none=True, validate=Range(min=1, max=100_000))
+    year = Integer(allow_none=True, validate=Range(min=YEAR_MIN, max=YEAR_MAX))
+    pages = Integer(allow_none=True, validate=Range(min=1, max=PAGES_MAX))
     language = Text(allow_none=True, validate=Length(max=35))
     format = String(allow_none=True, validate=OneOf([f.value for f in BookFormat]))
-    price_minor = Integer(allow_none=True, validate=Range(min=0, max=INT32_MAX))
+    price_minor = Integer(allow_none=True, validate=Range(min=0, max=PRICE_MINOR_MAX))
     currency = String(allow_none=True, validate=Regexp(r"^[A-Z]{3}$"))
     location = Text(allow_none=True, validate=Length(max=255))
 
@@ -96,6 +97,6 @@ class BookQuery(PageQuery):
     shelf = Integer(validate=Range(min=1, max=INT32_MAX), metadata={"description": "A shelf id."})
     author = Integer(validate=Range(min=1, max=INT32_MAX), metadata={"description": "An author id."})
     format = String(validate=OneOf([f.value for f in BookFormat]))
-    year_from = Integer(validate=Range(min=-3000, max=9999))
-    year_to = Integer(validate=Range(min=-3000, max=9999))
+    year_from = Integer(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
+    year_to = Integer(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
     sort = String(load_default="title", validate=OneOf(BOOK_SORTS))
