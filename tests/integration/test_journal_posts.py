@@ -56,7 +56,7 @@ def test_a_book_in_the_query_is_preselected(signed_in, book_id) -> None:
     assert f'<option selected value="{book_id}">The Left Hand of Darkness</option>' in page
 
 
-@pytest.mark.parametrize("query", ["?book=999", "?book=abc", "?book=-1"])
+@pytest.mark.parametrize("query", ["?book=999", "?book=abc", "?book=-1", "?book=99999999999999999999"])
 def test_an_unknown_book_in_the_query_preselects_nothing(signed_in, book_id, query) -> None:
     page = signed_in.get(f"/posts/new{query}")
     assert page.status_code == 200
@@ -71,6 +71,7 @@ def test_an_unknown_book_in_the_query_preselects_nothing(signed_in, book_id, que
         ({"title": "x" * 301}, "Keep the title under 301 characters."),
         ({"book_id": "999"}, "That book is not in the library."),
         ({"book_id": "not-a-number"}, "That book is not in the library."),
+        ({"book_id": "99999999999999999999"}, "That book is not in the library."),
         ({"visibility": "public"}, "Not a valid choice."),
         ({"kind": "poem"}, "Not a valid choice."),
         ({"body": "x" * 100_001}, "A post holds at most 100,000 characters."),

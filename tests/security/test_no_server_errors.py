@@ -1,6 +1,7 @@
-"""Every page that answers GET, asked with the query strings people and scripts send by
-mistake (or on purpose): never a 500. Found huge page numbers and years overflowing
-SQLite's integers; kept so new pages and parameters get the same treatment."""
+"""Every page, asked with the query strings and form values people and scripts send by
+mistake (or on purpose): never a 500. These found page numbers, years, page counts,
+prices and book ids too big for SQLite's integers; they stay so that new pages and
+fields get the same treatment."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import select
 
-from tests.conftest import make_user, sign_in
+from tests.conftest import csrf_token, make_user, sign_in
 from webapp.demo import generate_library
 from webapp.extensions import db
 from webapp.models import Author, Book, Post, Shelf, User
@@ -31,6 +32,28 @@ ODD_QUERIES = (
 )
 
 
+ODD_FORM_VALUES = (
+    "99999999999999999999",
+    "-99999999999999999999",
+    "NaN",
+    "1e400",
+    "",
+    "\x00",
+    "x" * 20_000,
+    "😀" * 100,
+)
+#: Every field name the app's forms use; each POST gets all of them at once.
+FORM_FIELDS = (
+    "title", "subtitle", "authors", "isbn13", "isbn10", "publisher", "year", "pages", "language",
+    "format", "price", "currency", "location", "cover", "status", "rating", "started_on",
+    "finished_on", "progress_pages", "progress_percent", "name", "shelf", "shelf_id", "book",
+    "book_id", "kind", "body", "visibility", "target_books", "username", "display_name", "email",
+    "password", "confirm", "current_password", "scopes", "q", "next", "profile",
+    "confirm_username", "open_registration", "new-username", "new-password", "new-confirm",
+    "new-submit", "reg-open_registration", "reg-submit", "remove-current_password", "text",
+)  # fmt: skip
+
+
 @pytest.fixture
 def filled(make_app) -> tuple[Flask, dict[str, object]]:
     app = make_app(PROPAGATE_EXCEPTIONS=False)
@@ -50,11 +73,11 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
     return app, ids
 
 
-def get_paths(app: Flask, ids: dict[str, object]) -> list[str]:
+def paths_for(app: Flask, ids: dict[str, object], method: str) -> list[str]:
     paths = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or rule.endpoint == "static":
+            if method not in rule.methods or rule.endpoint == "static":
                 continue
             missing = [name for name in rule.arguments if name not in ids]
             assert not missing, f"{rule}: give this test a value for {missing}"
@@ -67,7 +90,7 @@ def test_no_page_answers_odd_query_strings_with_a_server_error(filled) -> None:
     client = app.test_client()
     with app.app_context():
         sign_in(client, db.session.get(User, ids["user_id"]))
-    paths = get_paths(app, ids)
+    paths = paths_for(app, ids, "GET")
     assert len(paths) > 30  # the whole app, not a handful
     failures = [
         (path, query, status)
@@ -75,4 +98,27 @@ def test_no_page_answers_odd_query_strings_with_a_server_error(filled) -> None:
         for query in ODD_QUERIES
         if (status := client.get(f"{path}?{query}" if query else path).status_code) >= 500
     ]
+    assert failures == []
+
+
+def test_no_form_answers_odd_values_with_a_server_error(filled) -> None:
+    app, ids = filled
+    # Every field at once means a form may take the odd value for a new username or
+    # password; deleting the account with it would leave nobody to sign in as.
+    paths = [
+        path
+        for path in paths_for(app, ids, "POST")
+        if not path.startswith("/api/") and path != "/settings/delete"
+    ]
+    assert len(paths) > 20
+    failures = []
+    for value in ODD_FORM_VALUES:
+        for path in paths:
+            client = app.test_client()  # each post in a fresh session: some sign out
+            with app.app_context():
+                sign_in(client, db.session.get(User, ids["user_id"]))
+            data = dict.fromkeys(FORM_FIELDS, value) | {"csrf_token": csrf_token(client, "/settings/")}
+            status = client.post(path, data=data).status_code
+            if status >= 500:
+                failures.append((path, value[:24], status))
     assert failures == []

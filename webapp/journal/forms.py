@@ -15,6 +15,7 @@ from wtforms.validators import (
 
 from webapp.extensions import db
 from webapp.models import Book, PostKind, Visibility
+from webapp.models.limits import ID_MAX
 
 TITLE_MAX = 300  # the column's length
 BODY_MAX = 100_000
@@ -68,7 +69,7 @@ class PostForm(FlaskForm):
     def validate_book_id(self, field: SelectField) -> None:
         if field.data is None:
             return
-        if field.data < 1 or db.session.get(Book, field.data) is None:
+        if not 1 <= field.data <= ID_MAX or db.session.get(Book, field.data) is None:
             raise ValidationError("That book is not in the library.")
 
 

@@ -25,6 +25,7 @@ from webapp.journal.statistics import (
 )
 from webapp.markdown import render_markdown
 from webapp.models import Book, Post, Reading, ReadingGoal, ReadingStatus, Shelf, User, book_shelves
+from webapp.models.limits import ID_MAX
 from webapp.pagination import requested_page
 
 PER_PAGE = 20
@@ -37,7 +38,7 @@ def book_choices(user: User, also: int | None) -> list[SelectChoice]:
     recent = select(Reading.book_id).where(Reading.user_id == user.id)
     recent = recent.order_by(Reading.updated_at.desc()).limit(BOOK_CHOICES)
     ids = set(db.session.scalars(recent))
-    if also is not None and also > 0:
+    if also is not None and 1 <= also <= ID_MAX:
         ids.add(also)
     books = db.session.scalars(select(Book).where(Book.id.in_(ids)).order_by(Book.sort_title, Book.id))
     return [SelectChoice("", "No particular book")] + [SelectChoice(str(b.id), b.title) for b in books]
@@ -45,7 +46,7 @@ def book_choices(user: User, also: int | None) -> list[SelectChoice]:
 
 def requested_book_id() -> int | None:
     raw = request.args.get("book", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdigit() and int(raw) <= ID_MAX else None
 
 
 @bp.get("/journal")
