@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.database import install_sqlite_policy, read_only_requests
     from webapp.extensions import csrf, db, limiter, login_manager
     from webapp.migration_commands import init_app as init_migration_commands
+    from webapp.routing import RowIdConverter
 
     data_dir = resolve_data_dir(config)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -43,6 +44,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         json_errors=False,
     )
     app.config.update(build_config(data_dir, config))
+    # Before any route exists: <int:...> in every URL is a row id, so one too big for
+    # any row matches no route (404) instead of overflowing the database driver (500).
+    app.url_map.converters["int"] = RowIdConverter
 
     install_sqlite_policy(app.config["SQLITE_BUSY_TIMEOUT_MS"])
     db.init_app(app)

@@ -122,3 +122,25 @@ def test_no_form_answers_odd_values_with_a_server_error(filled) -> None:
             if status >= 500:
                 failures.append((path, value[:24], status))
     assert failures == []
+
+
+def test_an_id_too_big_for_any_row_is_not_found_on_every_route(filled) -> None:
+    app, ids = filled
+    client = app.test_client()
+    with app.app_context():
+        sign_in(client, db.session.get(User, ids["user_id"]))
+    token = csrf_token(client, "/settings/")
+    huge = 99999999999999999999
+    with app.test_request_context():
+        rules = [rule for rule in app.url_map.iter_rules() if "<int:" in rule.rule]
+        paths = [(rule, url_for(rule.endpoint, **dict.fromkeys(rule.arguments, huge))) for rule in rules]
+    assert len(paths) > 20
+    answers = {}
+    for rule, path in paths:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            headers = {"X-CSRFToken": token}
+            response = client.open(path, method=method, data={"csrf_token": token}, headers=headers)
+            answers[(method, path)] = response.status_code
+    # 405 where a catch-all (the API's problem+json 404) answers only other methods.
+    assert {key: status for key, status in answers.items() if status not in (404, 405)} == {}
+    assert all(status == 404 for (method, _), status in answers.items() if method == "GET")
