@@ -135,16 +135,13 @@ def remove_profile_password(app: Flask, name: str | None) -> tuple[str, bool]:
     can run this command can read the database file already."""
     from sqlalchemy import select
 
-    from webapp.auth.accounts import find_user, set_password
+    from webapp.auth.accounts import find_owner, find_user, set_password
     from webapp.extensions import db
     from webapp.models import User
 
     with app.app_context():
         try:
-            if name:
-                user = find_user(name)
-            else:
-                user = db.session.scalar(select(User).order_by(User.is_admin.desc(), User.id).limit(1))
+            user = find_user(name) if name else find_owner()
             if user is None:
                 profiles = list(db.session.scalars(select(User.username).order_by(User.username)))
                 raise ProfileNotFound(name or "", profiles)

@@ -136,9 +136,14 @@ def username_from_os(login_name: str) -> str:
     return cleaned[:64] if len(cleaned) >= 2 else f"{cleaned}-reader"
 
 
+def find_owner() -> User | None:
+    """The desktop library's owner: its first administrator (the first profile made)."""
+    return db.session.scalar(select(User).order_by(User.is_admin.desc(), User.id).limit(1))
+
+
 def ensure_owner(login_name: str) -> User:
     """Desktop first run: the owner profile, made from the OS user name, asking nothing."""
-    owner = db.session.scalar(select(User).order_by(User.is_admin.desc(), User.id).limit(1))
+    owner = find_owner()
     if owner is None:
         owner = create_account(username_from_os(login_name), None, display_name=login_name, is_admin=True)
         db.session.commit()
