@@ -127,9 +127,9 @@ def reading_to_update(user: User, book: Book) -> Reading:
 
 
 def apply_reading_data(reading: Reading, data: Mapping[str, Any]) -> Reading:
-    """Copy status, rating (in stars, or None), dates and progress onto ``reading``.
-    Finishing a book for the first time counts it as read once."""
-    for field in ("status", "started_on", "finished_on", "progress_pages", "progress_percent"):
+    """Copy status, rating (in stars, or None), dates, progress and times read onto
+    ``reading``. Finishing a book that was never counted counts it as read once."""
+    for field in ("status", "started_on", "finished_on", "progress_pages", "progress_percent", "times_read"):
         if field in data:
             setattr(reading, field, data[field])
     if "rating" in data:

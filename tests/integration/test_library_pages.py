@@ -324,6 +324,22 @@ def test_setting_my_reading_as_a_plain_form_redirects_back_to_the_book(app, sign
     assert 'aria-label="4.5 stars out of 5"' in page
 
 
+def test_times_read_is_counted_on_first_finish_and_can_be_set(app, signed_in, user) -> None:
+    book_id = add_book(signed_in)
+    post_reading(signed_in, book_id, status="read")  # the field left empty: counted once
+    post_reading(signed_in, book_id, status="read", times_read="")  # still once, not twice
+    with app.app_context():
+        assert db.session.scalar(select(Reading.times_read).where(Reading.user_id == user.id)) == 1
+
+    response = post_reading(signed_in, book_id, fragment=True, status="reading", times_read="3")
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "read 3 times" in html and 'name="times_read" type="number" value="3"' in html
+    with app.app_context():
+        assert db.session.scalar(select(Reading.times_read).where(Reading.user_id == user.id)) == 3
+
+
 def test_setting_my_reading_in_place_answers_with_just_the_panel(app, signed_in) -> None:
     book_id = add_book(signed_in)
     response = post_reading(signed_in, book_id, fragment=True, rating="3", progress_percent="40")
@@ -344,6 +360,8 @@ def test_setting_my_reading_in_place_answers_with_just_the_panel(app, signed_in)
         ({"progress_percent": "101"}, "progress_percent", "0 to 100 percent"),
         ({"progress_pages": "-1"}, "progress_pages", "cannot be negative"),
         ({"progress_pages": "99999999999999999999"}, "progress_pages", "at most 100,000"),
+        ({"times_read": "-1"}, "times_read", "from 0 to 10,000"),
+        ({"times_read": "twice"}, "times_read", "Not a valid integer value."),
         (
             {"started_on": "2026-03-01", "finished_on": "2026-02-01"},
             "finished_on",

@@ -26,7 +26,7 @@ from webapp.catalogue import split_author_names
 from webapp.isbn import InvalidISBN, isbn10_to_isbn13, isbn13_to_isbn10, normalize_isbn10, normalize_isbn13
 from webapp.library.listing import PAGE_SIZES, SORTS
 from webapp.models import BookFormat, ReadingStatus
-from webapp.models.limits import PAGES_MAX, PRICE_MAX, YEAR_MAX, YEAR_MIN
+from webapp.models.limits import PAGES_MAX, PRICE_MAX, TIMES_READ_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
 
 FORMAT_CHOICES = [("", "Not set")] + [(member.value, member.value.title()) for member in BookFormat]
@@ -216,6 +216,15 @@ class ReadingForm(FlaskForm):
         "Percent",
         validators=[Optional(), NumberRange(min=0, max=100, message="Progress is 0 to 100 percent.")],
     )
+    times_read = IntegerField(
+        "Times read",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=TIMES_READ_MAX, message=f"Times read is a number from 0 to {TIMES_READ_MAX:,}."
+            ),
+        ],
+    )
 
     def validate_rating(self, field: SelectField) -> None:
         field.stars = None
@@ -241,7 +250,7 @@ class ReadingForm(FlaskForm):
             "finished_on": self.finished_on.data,
             "progress_pages": self.progress_pages.data,
             "progress_percent": self.progress_percent.data,
-        }
+        } | ({} if self.times_read.data is None else {"times_read": self.times_read.data})
 
     def fill_from(self, reading: Any) -> None:
         self.status.data = reading.status
@@ -250,6 +259,7 @@ class ReadingForm(FlaskForm):
         self.finished_on.data = reading.finished_on
         self.progress_pages.data = reading.progress_pages
         self.progress_percent.data = reading.progress_percent
+        self.times_read.data = reading.times_read
 
 
 class ShelfForm(FlaskForm):

@@ -12,5 +12,7 @@ PAGES_MAX = 100_000
 #: A PostgreSQL INTEGER; 21,474,836.47 in major units.
 PRICE_MINOR_MAX = 2_147_483_647
 PRICE_MAX = Decimal(PRICE_MINOR_MAX) / 100
+#: Re-reading is common; ten thousand times is not.
+TIMES_READ_MAX = 10_000
 #: Row ids are PostgreSQL INTEGERs; a bigger "id" from a form or URL names nothing.
 ID_MAX = 2_147_483_647

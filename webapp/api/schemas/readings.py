@@ -6,7 +6,7 @@ from apiflask.validators import OneOf, Range
 
 from webapp.api.schemas.common import Timestamp
 from webapp.models import ReadingStatus
-from webapp.models.limits import PAGES_MAX
+from webapp.models.limits import PAGES_MAX, TIMES_READ_MAX
 
 HALF_STARS = [halves / 2 for halves in range(1, 11)]
 
@@ -30,4 +30,4 @@ class ReadingIn(Schema):
     finished_on = Date(allow_none=True, metadata={"description": "Not before started_on."})
     progress_pages = Integer(allow_none=True, validate=Range(min=0, max=PAGES_MAX))
     progress_percent = Integer(allow_none=True, validate=Range(min=0, max=100))
-    times_read = Integer(validate=Range(min=0, max=10_000))
+    times_read = Integer(validate=Range(min=0, max=TIMES_READ_MAX))
