@@ -15,7 +15,10 @@ def hello(environ, start_response):
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on it any more (SO_REUSEADDR: closed connections' TIME_WAIT
+    doesn't count)."""
     probe = socket.socket()
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         probe.bind(("127.0.0.1", port))
         return True
