@@ -491,7 +491,8 @@ def test_a_year_filter_beyond_any_book_is_explained_not_a_500(signed_in) -> None
     response = signed_in.get("/library?year_to=99999999999999999999&year_from=1900")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert '<p class="field-errors">Give a year between -3000 and 9999.</p>' in page
+    assert '<p class="field-errors" id="year_to-error">Give a year between -3000 and 9999.</p>' in page
+    assert 'aria-describedby="year_to-error"' in page  # read out with the field
     assert "Dune" in page  # the valid part of the filter still applies
 
 
