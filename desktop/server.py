@@ -27,6 +27,7 @@ class LocalServer:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         self._server = create_server(
@@ -45,6 +46,11 @@ class LocalServer:
     def _serve(self) -> None:
         try:
             self._server.run()
+        except OSError:
+            # stop()'s fallback closes the sockets under a running loop, whose next
+            # select() then fails on them: that is the loop ending, not an error.
+            if not self._stopping.is_set():
+                raise
         finally:
             self._stopped.set()
 
@@ -66,6 +72,7 @@ class LocalServer:
         server = self._server
         if server is None:
             return
+        self._stopping.set()
         server.task_dispatcher.shutdown(timeout=timeout)
         # Close the listening socket and channels from the loop's own thread: the
         # trigger runs the thunk there, and the loop ends once its map is empty.
