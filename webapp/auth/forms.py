@@ -75,23 +75,19 @@ class DesktopProfileForm(NewPasswordMixin, FlaskForm):
             super().validate_password(field)
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField("Current password", validators=[Optional(), Length(max=1024)])
-    password = PasswordField("New password", validators=[DataRequired()])
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
-    )
-
-
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    """An administrator's new password for another account."""
+    """A new password, typed twice: an administrator's for another account, and (with
+    the current one) anyone's own in ChangePasswordForm."""
 
     password = PasswordField("New password", validators=[DataRequired()])
     confirm = PasswordField(
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
     )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField("Current password", validators=[Optional(), Length(max=1024)])
 
 
 class RemovePasswordForm(FlaskForm):

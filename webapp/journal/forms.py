@@ -29,15 +29,22 @@ VISIBILITY_LABELS = {
 }
 
 
+#: What :func:`optional_int` makes of a value that cannot be a book's id.
+NOT_AN_ID = -1
+
+
 def optional_int(value: object) -> int | None:
-    """The book select's value: "" means no book; anything not a number is kept as -1 so
-    the validator can say so instead of WTForms' generic "Not a valid choice"."""
+    """The book select's value (and ``?book=``): "" means no book; anything that cannot
+    be a row id (not a number, below 1, too big for any row) is kept as NOT_AN_ID so the
+    validator can say so instead of WTForms' generic "Not a valid choice", and no query
+    ever sees a number the database cannot hold."""
     if value in (None, ""):
         return None
     try:
-        return int(value)  # type: ignore[call-overload]
+        number = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
-        return -1
+        return NOT_AN_ID
+    return number if 1 <= number <= ID_MAX else NOT_AN_ID
 
 
 class PostForm(FlaskForm):
@@ -69,7 +76,7 @@ class PostForm(FlaskForm):
     def validate_book_id(self, field: SelectField) -> None:
         if field.data is None:
             return
-        if not 1 <= field.data <= ID_MAX or db.session.get(Book, field.data) is None:
+        if field.data == NOT_AN_ID or db.session.get(Book, field.data) is None:
             raise ValidationError("That book is not in the library.")
 
 

@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 from webapp.extensions import db
 from webapp.journal import bp
 from webapp.journal.charts import bar_chart
-from webapp.journal.forms import BODY_MAX, GoalForm, PostForm
+from webapp.journal.forms import BODY_MAX, NOT_AN_ID, GoalForm, PostForm, optional_int
 from webapp.journal.posts import own_post_or_404, post_for_viewer_or_404, posts_by, visible_posts
 from webapp.journal.statistics import (
     books_per_year,
@@ -25,7 +25,6 @@ from webapp.journal.statistics import (
 )
 from webapp.markdown import render_markdown
 from webapp.models import Book, Post, Reading, ReadingGoal, ReadingStatus, Shelf, User, book_shelves
-from webapp.models.limits import ID_MAX
 from webapp.pagination import requested_page
 
 PER_PAGE = 20
@@ -38,15 +37,15 @@ def book_choices(user: User, also: int | None) -> list[SelectChoice]:
     recent = select(Reading.book_id).where(Reading.user_id == user.id)
     recent = recent.order_by(Reading.updated_at.desc()).limit(BOOK_CHOICES)
     ids = set(db.session.scalars(recent))
-    if also is not None and 1 <= also <= ID_MAX:
+    if also is not None and also != NOT_AN_ID:
         ids.add(also)
     books = db.session.scalars(select(Book).where(Book.id.in_(ids)).order_by(Book.sort_title, Book.id))
     return [SelectChoice("", "No particular book")] + [SelectChoice(str(b.id), b.title) for b in books]
 
 
 def requested_book_id() -> int | None:
-    raw = request.args.get("book", "")
-    return int(raw) if raw.isdigit() and int(raw) <= ID_MAX else None
+    book_id = optional_int(request.args.get("book"))
+    return None if book_id == NOT_AN_ID else book_id
 
 
 @bp.get("/journal")
