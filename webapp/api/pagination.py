@@ -16,11 +16,10 @@ from marshmallow import Schema as MarshmallowSchema
 from sqlalchemy import Select
 
 from webapp.extensions import db
+from webapp.pagination import MAX_PAGE  # the pages' bound: OFFSET never overflows
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-#: Bounded so OFFSET never overflows a 64-bit integer, whatever a client asks.
-MAX_PAGE = 1_000_000
 
 
 class PageQuery(Schema):
