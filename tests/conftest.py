@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from webapp.schema_upgrade import upgrade_with_backup
 from webapp.security import launch_gate, open_gate
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The PostgreSQL server scripts/test.sh starts; tests that need it skip without it.
+POSTGRES_SERVER_URL = os.environ.get("SHELFMARK_TEST_POSTGRES_URL")
 
 
 @pytest.fixture
@@ -41,6 +45,33 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped after it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not POSTGRES_SERVER_URL:
+        pytest.skip("SHELFMARK_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL)")
+    name = f"shelfmark_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+    """A migrated server-mode app on SQLite, then on PostgreSQL: for rules that the
+    database helps keep, which must hold on both."""
+    if request.param == "sqlite":
+        return make_app()
+    return make_app(SQLALCHEMY_DATABASE_URI=request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

@@ -1,8 +1,5 @@
 """Server mode's database: the same migrations and constraints on real PostgreSQL."""
 
-import os
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -18,23 +15,6 @@ from webapp.search import search_library
 from webapp.search.backend import include_name
 
 pytestmark = pytest.mark.postgres
-SERVER_URL = os.environ.get("SHELFMARK_TEST_POSTGRES_URL")
-
-
-@pytest.fixture
-def postgres_url():
-    if not SERVER_URL:
-        pytest.skip("SHELFMARK_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL)")
-    name = f"shelfmark_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture
 def pg_app(make_app, postgres_url):
     return make_app(migrate=False, SQLALCHEMY_DATABASE_URI=postgres_url, MODE="server")

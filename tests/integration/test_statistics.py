@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from tests.integration.journal_data import STATISTICS_TODAY, build_statistics_dataset
-from tests.integration.test_postgres import postgres_url  # noqa: F401 - a fixture
 from webapp.extensions import db
 from webapp.journal import statistics
 from webapp.models import ReadingGoal
@@ -89,7 +88,7 @@ def test_months_are_counted_back_across_years(today, back, expected) -> None:
 
 
 @pytest.mark.postgres
-def test_statistics_are_the_same_on_postgresql(make_app, postgres_url) -> None:  # noqa: F811
+def test_statistics_are_the_same_on_postgresql(make_app, postgres_url) -> None:
     from webapp.schema_upgrade import upgrade_with_backup
 
     app = make_app(migrate=False, SQLALCHEMY_DATABASE_URI=postgres_url, MODE="server")
