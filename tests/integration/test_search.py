@@ -328,6 +328,21 @@ class TestPages:
         }
         assert (answer["total"], answer["pages"], answer["current_page"], answer["per_page"]) == (1, 1, 1, 5)
 
+    def test_hits_link_to_their_pages_under_the_apps_own_prefix(self, app, user, signed_in) -> None:
+        with app.app_context():
+            book_id = add_book("Dune").id
+            post_id = add_post(db.session.get(User, user.id), "Dune again").id
+        mounted = {"base_url": "http://localhost/shelf/"}  # served under /shelf (a proxy's prefix)
+        page = signed_in.get("/search?q=dune", **mounted).get_data(as_text=True)
+        assert f'href="/shelf/books/{book_id}"' in page and f'href="/shelf/post/{post_id}"' in page
+        suggestions = signed_in.get("/search/suggest?q=dune", **mounted).get_data(as_text=True)
+        assert f'href="/shelf/books/{book_id}"' in suggestions
+        items = signed_in.get("/api/search?q=dune", **mounted).get_json()["items"]
+        assert {item["page_url"] for item in items} == {
+            f"http://localhost/shelf/books/{book_id}",
+            f"http://localhost/shelf/post/{post_id}",
+        }
+
     def test_suggestions_are_listbox_options(self, app, signed_in) -> None:
         with app.app_context():
             add_book("Dune")
