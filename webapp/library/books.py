@@ -8,6 +8,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.auth.navigation import is_local_path
 from webapp.catalogue import (
     apply_book_data,
     apply_reading_data,
@@ -232,11 +233,5 @@ def remove_from_shelf(book_id: int, shelf_id: int):
         book.shelves.remove(shelf)
         db.session.commit()
     flash(f"Removed from “{shelf.name}”.", "success")
-    return redirect(local_path(request.form.get("next")) or url_for("library.book", book_id=book.id))
-
-
-def local_path(target: str | None) -> str | None:
-    """A redirect target only if it stays on this site (no scheme, no //host)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    return target
+    target = request.form.get("next")
+    return redirect(target if is_local_path(target) else url_for("library.book", book_id=book.id))
