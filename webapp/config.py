@@ -44,7 +44,6 @@ class Defaults:
     #: Books generated into the ``--demo`` library on its first launch.
     DEMO_LIBRARY_SIZE = 600
     BACKUP_KEEP = 10
-    JSON_SORT_KEYS = False
     SESSION_COOKIE_NAME = "shelfmark_session"
     SESSION_COOKIE_HTTPONLY = True
     #: Strict in desktop mode (only the window uses the app); server mode uses Lax so a

@@ -78,7 +78,3 @@ def read_only_requests(app: Flask) -> None:
     @app.before_request
     def _mark_read_only() -> None:
         _read_only.set(request.method in SAFE_METHODS)
-
-
-def is_sqlite(uri: str) -> bool:
-    return uri.startswith("sqlite")

@@ -79,12 +79,6 @@ def is_desktop(app: Flask | None = None) -> bool:
     return (app or current_app).config["MODE"] == "desktop"
 
 
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
-    )
-
-
 def _check_host() -> None:
     if not is_desktop():
         return  # server mode: Flask's TRUSTED_HOSTS (settings) and the proxy decide

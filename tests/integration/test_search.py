@@ -282,18 +282,9 @@ def test_upgrading_a_filled_database_indexes_every_row(make_app) -> None:
         assert db.session.scalar(text("SELECT count(*) FROM search_index")) == 3
 
 
-@pytest.fixture
-def signed_in(app, client, user):
-    """Signed in as conftest does it; "strong" session protection would also want the
-    identifier that the real sign-in (issue 3, not on this branch yet) stores."""
-    app.login_manager.session_protection = None
-    sign_in(client, user)
-    return client
-
-
 class TestPages:
     def test_search_needs_sign_in(self, client) -> None:
-        # The HTML pages redirect to auth.login, which issue 3 adds.
+        # The pages send a visitor to the sign-in page; the JSON endpoint says why.
         response = client.get("/api/search?q=dune")
         assert response.status_code == 401 and response.is_json
 
@@ -328,6 +319,21 @@ class TestPages:
         }
         assert (answer["total"], answer["pages"], answer["current_page"], answer["per_page"]) == (1, 1, 1, 5)
 
+    def test_hits_link_to_their_pages_under_the_apps_own_prefix(self, app, user, signed_in) -> None:
+        with app.app_context():
+            book_id = add_book("Dune").id
+            post_id = add_post(db.session.get(User, user.id), "Dune again").id
+        mounted = {"base_url": "http://localhost/shelf/"}  # served under /shelf (a proxy's prefix)
+        page = signed_in.get("/search?q=dune", **mounted).get_data(as_text=True)
+        assert f'href="/shelf/books/{book_id}"' in page and f'href="/shelf/post/{post_id}"' in page
+        suggestions = signed_in.get("/search/suggest?q=dune", **mounted).get_data(as_text=True)
+        assert f'href="/shelf/books/{book_id}"' in suggestions
+        items = signed_in.get("/api/search?q=dune", **mounted).get_json()["items"]
+        assert {item["page_url"] for item in items} == {
+            f"http://localhost/shelf/books/{book_id}",
+            f"http://localhost/shelf/post/{post_id}",
+        }
+
     def test_suggestions_are_listbox_options(self, app, signed_in) -> None:
         with app.app_context():
             add_book("Dune")
@@ -335,7 +341,6 @@ class TestPages:
         assert 'role="option"' in fragment and "<mark>Dune</mark>" in fragment
 
     def test_header_has_the_search_box_for_signed_in_users(self, app, client, user) -> None:
-        app.login_manager.session_protection = None
         assert 'id="site-search"' not in client.get("/").get_data(as_text=True)
         sign_in(client, user)
         page = client.get("/").get_data(as_text=True)
@@ -343,7 +348,6 @@ class TestPages:
 
 
 def test_other_users_private_posts_stay_out_of_the_json(app, client) -> None:
-    app.login_manager.session_protection = None
     owner = make_user(app, "owner")
     snoop = make_user(app, "snoop")
     with app.app_context():

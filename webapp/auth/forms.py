@@ -104,4 +104,5 @@ class RegistrationSettingsForm(FlaskForm):
 
 
 class EmptyForm(FlaskForm):
-    """Just the CSRF token, for buttons that change state (sign out, switch profile)."""
+    """Just the CSRF token, for buttons that change state (sign out, switch profile,
+    delete a book or shelf, take a book off a shelf)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, url_for
+from flask import Blueprint, Flask, url_for
 
 from webapp.journal.charts import format_value
 from webapp.journal.posts import posts_about
@@ -11,15 +11,10 @@ from webapp.models import Book
 
 bp = Blueprint("journal", __name__)
 
-#: The library blueprint's book page (built alongside); links to books appear once it exists.
-BOOK_PAGE_ENDPOINT = "library.book"
-
 
 def book_url(book: Book | None) -> str | None:
-    """Where a book's own page is, or None while there is no book page to link to."""
-    if book is None or BOOK_PAGE_ENDPOINT not in current_app.view_functions:
-        return None
-    return url_for(BOOK_PAGE_ENDPOINT, book_id=book.id)
+    """The book's page in the library, or None for a post about no book."""
+    return None if book is None else url_for("library.book", book_id=book.id)
 
 
 def init_app(app: Flask) -> None:

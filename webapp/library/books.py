@@ -8,6 +8,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.auth.forms import EmptyForm
+from webapp.auth.navigation import is_local_path
 from webapp.catalogue import (
     apply_book_data,
     apply_reading_data,
@@ -19,7 +21,7 @@ from webapp.catalogue import (
 from webapp.covers import InvalidCover, cover_path, media_type, read_cover, remove_cover, store_cover
 from webapp.extensions import db
 from webapp.library import bp
-from webapp.library.forms import BookForm, ConfirmForm, PlaceOnShelfForm, ReadingForm, options
+from webapp.library.forms import BookForm, PlaceOnShelfForm, ReadingForm, options
 from webapp.models import Book, Reading, Shelf
 
 #: Invalid submissions are answered with the form and its messages, and this status.
@@ -124,7 +126,7 @@ def _book_page(book: Book, reading: Reading | None, reading_form: ReadingForm, s
             others=others,
             on_shelves=on_shelves,
             place_form=place_form,
-            confirm_form=ConfirmForm(formdata=None),
+            confirm_form=EmptyForm(formdata=None),
         ),
         status,
     )
@@ -152,7 +154,7 @@ def edit_book(book_id: int):
 def delete_book_page(book_id: int):
     """GET asks "are you sure?"; only the POST from that page deletes."""
     book = _book_or_404(book_id)
-    form = ConfirmForm()
+    form = EmptyForm()
     if form.validate_on_submit():
         title = book.title
         cover = delete_book(book)
@@ -226,17 +228,11 @@ def place_on_shelf(book_id: int):
 def remove_from_shelf(book_id: int, shelf_id: int):
     book = _book_or_404(book_id)
     shelf = db.get_or_404(Shelf, shelf_id)
-    if shelf.owner_id != current_user.id or not ConfirmForm().validate_on_submit():
+    if shelf.owner_id != current_user.id or not EmptyForm().validate_on_submit():
         abort(403 if shelf.owner_id != current_user.id else 400)
     if shelf in book.shelves:
         book.shelves.remove(shelf)
         db.session.commit()
     flash(f"Removed from “{shelf.name}”.", "success")
-    return redirect(local_path(request.form.get("next")) or url_for("library.book", book_id=book.id))
-
-
-def local_path(target: str | None) -> str | None:
-    """A redirect target only if it stays on this site (no scheme, no //host)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    return target
+    target = request.form.get("next")
+    return redirect(target if is_local_path(target) else url_for("library.book", book_id=book.id))

@@ -270,10 +270,6 @@ class PlaceOnShelfForm(FlaskForm):
     shelf = SelectField("Add to shelf", coerce=int, validate_choice=True)
 
 
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token: delete and remove buttons."""
-
-
 class LibraryFilterForm(FlaskForm):
     """The catalogue's sort, filter and page-size controls, read from the query string."""
 

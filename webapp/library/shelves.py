@@ -6,9 +6,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from webapp.auth.forms import EmptyForm
 from webapp.extensions import db
 from webapp.library import bp
-from webapp.library.forms import ConfirmForm, ShelfForm
+from webapp.library.forms import ShelfForm
 from webapp.models import Shelf, book_shelves
 
 
@@ -49,7 +50,7 @@ def _shelves_page(form: ShelfForm, rename_forms: dict[int, ShelfForm] | None = N
             shelves=shelves,
             counts=counts,
             rename_forms=rename_forms,
-            confirm_form=ConfirmForm(formdata=None),
+            confirm_form=EmptyForm(formdata=None),
         ),
         status,
     )
@@ -93,7 +94,7 @@ def rename_shelf(shelf_id: int):
 def delete_shelf(shelf_id: int):
     """Deleting a shelf keeps its books; they are only no longer on it."""
     shelf = _my_shelf(shelf_id)
-    if not ConfirmForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     name = shelf.name
     db.session.delete(shelf)

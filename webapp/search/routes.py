@@ -6,8 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from webapp.api.search import search_items
-from webapp.search.service import KINDS, search_library
+from webapp.search.service import KINDS, search_items, search_library
 
 bp = Blueprint("search", __name__)
 api_bp = Blueprint("search_api", __name__)

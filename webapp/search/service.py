@@ -1,6 +1,7 @@
 """Search the library: the one function pages, the JSON endpoint and the API call.
 
-Results are plain dataclasses with JSON-friendly fields; highlighted text is Markup
+Results are plain dataclasses; :func:`search_items` is the one JSON shape of a hit, for
+``/api/v1/search`` and the seed-style ``/api/search`` alike. Highlighted text is Markup
 built here and nowhere else: the backend's marker characters are located in the
 stored text, the whole text is HTML-escaped, and only then do the markers become
 ``<mark>`` elements, so nothing a user wrote reaches the page as HTML.
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from markupsafe import Markup, escape
 from sqlalchemy import Connection
 
@@ -26,9 +28,10 @@ from webapp.search.query import fts5_expression, parse_query, tsquery_expression
 
 KINDS = ("book", "post")
 MAX_PER_PAGE = 100
-#: Where a hit links to; the library and journal blueprints own these pages.
-#: Paths of the library's book page and the journal's post page.
-HIT_URLS = {"book": "/books/{id}", "post": "/post/{id}"}
+#: A hit's page (the library's book page, the journal's post) and its API resource,
+#: as endpoint and URL argument.
+HIT_PAGES = {"book": ("library.book", "book_id"), "post": ("journal.post", "post_id")}
+API_URLS = {"book": ("api.get_book", "book_id"), "post": ("api.get_post", "post_id")}
 
 _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 _STRAY_MARKS = re.compile(f"[{MARK_START}{MARK_END}]")
@@ -43,17 +46,19 @@ class SearchHit:
     title: Markup
     snippet: Markup
     score: float
-    url: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "title": str(self.title),
-            "snippet": str(self.snippet),
-            "score": round(self.score, 6),
-            "url": self.url,
-        }
+    @property
+    def url(self) -> str:
+        """The hit's page, built when asked: ``url_for`` needs a request, a search does not."""
+        return self.page_url()
+
+    def page_url(self, *, external: bool = False) -> str:
+        endpoint, argument = HIT_PAGES[self.kind]
+        return url_for(endpoint, **{argument: self.id}, _external=external)
+
+    def api_url(self) -> str:
+        endpoint, argument = API_URLS[self.kind]
+        return url_for(endpoint, **{argument: self.id}, _external=True)
 
 
 @dataclass(frozen=True)
@@ -73,17 +78,6 @@ class SearchPage(PageNavigation):
     @property
     def pages(self) -> int:
         return math.ceil(self.total / self.per_page) if self.total else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """The seed's collection shape: items, total, pages, current_page, per_page."""
-        return {
-            "items": [hit.to_dict() for hit in self.hits],
-            "total": self.total,
-            "pages": self.pages,
-            "current_page": self.page,
-            "per_page": self.per_page,
-            "more": self.more,
-        }
 
 
 def marked_to_markup(marked: str) -> Markup:
@@ -114,7 +108,6 @@ def _hit(raw: RawHit) -> SearchHit:
         title=marked_to_markup(raw.title),
         snippet=_snippet(raw),
         score=raw.score,
-        url=HIT_URLS[raw.kind].format(id=raw.id),
     )
 
 
@@ -158,6 +151,25 @@ def search_library(
         kinds=kinds,
         more=more,
     )
+
+
+def search_items(query: str, viewer: User, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of hits as both JSON endpoints show them (plain-text titles, absolute
+    URLs), and the total."""
+    found = search_library(query, viewer, page=page, per_page=per_page)
+    items = [
+        {
+            "kind": hit.kind,
+            "id": hit.id,
+            "title": hit.title.striptags(),
+            "snippet": str(hit.snippet),
+            "score": round(hit.score, 6),
+            "url": hit.api_url(),
+            "page_url": hit.page_url(external=True),
+        }
+        for hit in found.hits
+    ]
+    return items, found.total
 
 
 def rebuild_index(connection: Connection) -> None:
