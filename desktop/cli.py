@@ -8,17 +8,27 @@ from collections.abc import Sequence
 from webapp.version import __version__
 
 
+def _data_dir_option(default: object) -> argparse.ArgumentParser:
+    """``--data-dir``, declared once and accepted before or after a subcommand
+    (``main.py --data-dir X serve`` and ``main.py serve --data-dir X``). Subcommands get
+    ``SUPPRESS`` as their default, so they never overwrite a value given before them."""
+    option = argparse.ArgumentParser(add_help=False)
+    option.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="use this folder for the library (default: the platform's data folder, or SHELFMARK_DATA_DIR)",
+    )
+    return option
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shelfmark",
         description="Shelfmark: a private, offline library and reading journal.",
+        parents=[_data_dir_option(None)],
     )
     parser.add_argument("--version", action="version", version=f"Shelfmark {__version__}")
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="use this folder for the library (default: the platform's data folder, or SHELFMARK_DATA_DIR)",
-    )
     parser.add_argument(
         "--headless",
         action="store_true",
@@ -38,19 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="start on a temporary library (or --data-dir), check that the pages answer, exit 0 if all did",
     )
     sub = parser.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="run as a multi-user server where everyone signs in")
+    in_subcommand = [_data_dir_option(argparse.SUPPRESS)]
+    serve = sub.add_parser(
+        "serve", help="run as a multi-user server where everyone signs in", parents=in_subcommand
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-    serve.add_argument("--data-dir", dest="serve_data_dir", metavar="DIR", help=argparse.SUPPRESS)
     unlock = sub.add_parser(
         "unlock",
         help="remove a forgotten password from a profile of this computer's library",
         description="Remove the password of a desktop profile (the owner's unless PROFILE "
         "is given), for when it is forgotten; set a new one in Settings afterwards.",
+        parents=in_subcommand,
     )
     unlock.add_argument("profile", nargs="?", help="the profile's username (default: the owner)")
-    unlock.add_argument("--data-dir", dest="unlock_data_dir", metavar="DIR", help=argparse.SUPPRESS)
     return parser
 
 

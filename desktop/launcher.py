@@ -17,7 +17,6 @@ import time
 import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import startup_gc
@@ -27,6 +26,8 @@ from desktop.server import LocalServer
 
 if TYPE_CHECKING:
     from flask import Flask
+
+    from webapp.launch import LaunchSettings
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +77,11 @@ def wait_until(stop: threading.Event) -> None:
 
 
 def run_desktop(args: argparse.Namespace) -> int:
-    from webapp.launch import (
-        data_dir_for,
-        data_dir_was_chosen,
-        demo_data_dir,
-        launcher_setting,
-        log_dir_for,
-        settings_dir_for,
-    )
+    from webapp.launch import resolve_launch
 
     demo = bool(getattr(args, "demo", False))
-    data_dir = demo_data_dir() if demo and not args.data_dir else data_dir_for(args.data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = resolve_launch(args.data_dir, demo=demo, gui=args.gui)
+    data_dir = settings.make_data_dir()
     lock = InstanceLock(data_dir)
     try:
         lock.acquire()
@@ -95,14 +89,9 @@ def run_desktop(args: argparse.Namespace) -> int:
         complain(str(running))
         return EXIT_ALREADY_RUNNING
     try:
-        chosen = demo or data_dir_was_chosen(args.data_dir)
-        log_file = configure_logging(log_dir_for(data_dir, chosen), args.verbose)
+        log_file = configure_logging(settings.log_dir, args.verbose)
         log.info("Shelfmark starting with data in %s (log %s)", data_dir, log_file)
-        gui = args.gui or launcher_setting("GUI") or "gtk"
-        settings_dir = settings_dir_for(data_dir, chosen)
-        return _serve_local(
-            data_dir, lock, headless=args.headless, gui=str(gui), demo=demo, settings_dir=settings_dir
-        )
+        return _serve_local(settings, lock, headless=args.headless, demo=demo)
     finally:
         lock.release()
 
@@ -111,9 +100,9 @@ class LocalLaunch:
     """The app and its server for one desktop launch, made once (``prepare``, which may
     run on the window's worker thread) and closed once (``close``, on the main thread)."""
 
-    def __init__(self, data_dir: Path, lock: InstanceLock, demo: bool, settings_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.settings_dir = settings_dir
+    def __init__(self, settings: LaunchSettings, lock: InstanceLock, demo: bool) -> None:
+        self.settings = settings
+        self.data_dir = settings.data_dir
         self.lock = lock
         self.demo = demo
         self.app: Flask | None = None
@@ -136,7 +125,7 @@ class LocalLaunch:
         from webapp import create_app
         from webapp.launch import ensure_owner, fill_demo_library, upgrade_with_backup
 
-        self.app = create_app({"DATA_DIR": str(self.data_dir), "MODE": "desktop"})
+        self.app = create_app({"MODE": "desktop"}, launch=self.settings)
         upgrade_with_backup(self.app)
         if self.demo and fill_demo_library(self.app):
             log.info("Filled the demo library in %s", self.data_dir)
@@ -177,17 +166,10 @@ def exit_despite_stuck_threads(status: int, grace: float = 5.0) -> None:
     os._exit(status)
 
 
-def _serve_local(
-    data_dir: Path,
-    lock: InstanceLock,
-    headless: bool,
-    gui: str,
-    demo: bool = False,
-    settings_dir: Path | None = None,
-) -> int:
+def _serve_local(settings: LaunchSettings, lock: InstanceLock, headless: bool, demo: bool = False) -> int:
     from webapp.launch import SchemaError
 
-    launch = LocalLaunch(data_dir, lock, demo, settings_dir or data_dir)
+    launch = LocalLaunch(settings, lock, demo)
     stop = threading.Event()
     try:
         with stop_signals(stop.set):
@@ -195,7 +177,7 @@ def _serve_local(
                 say(launch.prepare())
                 wait_until(stop)
             else:
-                _show_window_or_browser(launch, gui, stop)
+                _show_window_or_browser(launch, stop)
     except SchemaError as problem:
         log.error("%s", problem)
         complain(str(problem))
@@ -205,12 +187,13 @@ def _serve_local(
     return EXIT_OK
 
 
-def _show_window_or_browser(launch: LocalLaunch, gui: str, stop: threading.Event) -> None:
+def _show_window_or_browser(launch: LocalLaunch, stop: threading.Event) -> None:
     from desktop.window import GuiUnavailable, run_window
     from desktop.window_state import STATE_FILE
 
     try:
-        run_window(launch.prepare, gui=gui, stop=stop, size_file=launch.settings_dir / STATE_FILE)
+        size_file = launch.settings.settings_dir / STATE_FILE
+        run_window(launch.prepare, gui=launch.settings.gui, stop=stop, size_file=size_file)
     except GuiUnavailable as reason:
         log.info("No window: %s", reason)
         url = launch.prepare()
@@ -222,20 +205,12 @@ def _show_window_or_browser(launch: LocalLaunch, gui: str, stop: threading.Event
 
 def run_server(args: argparse.Namespace) -> int:
     from webapp import create_app
-    from webapp.launch import (
-        SchemaError,
-        data_dir_for,
-        data_dir_was_chosen,
-        log_dir_for,
-        shutdown,
-        upgrade_with_backup,
-    )
+    from webapp.launch import SchemaError, resolve_launch, shutdown, upgrade_with_backup
 
-    chosen = args.serve_data_dir or args.data_dir
-    data_dir = data_dir_for(chosen)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    configure_logging(log_dir_for(data_dir, data_dir_was_chosen(chosen)), args.verbose)
-    app = create_app({"DATA_DIR": str(data_dir), "MODE": "server"})
+    settings = resolve_launch(args.data_dir)
+    data_dir = settings.make_data_dir()
+    configure_logging(settings.log_dir, args.verbose)
+    app = create_app({"MODE": "server"}, launch=settings)
     try:
         upgrade_with_backup(app)
     except SchemaError as problem:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
@@ -26,6 +27,9 @@ from desktop.instance_lock import AlreadyRunning, InstanceLock
 from desktop.launcher import EXIT_ERROR, EXIT_OK, complain, entry_url, say
 from desktop.logs import configure_logging
 from desktop.server import LocalServer
+
+if TYPE_CHECKING:
+    from webapp.launch import LaunchSettings
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +135,11 @@ def run_self_test(data_dir: str | None = None, verbose: bool = False) -> int:
             complain(f"self-test FAILED: {running}")
             return EXIT_ERROR
         try:
-            configure_logging(library / "logs", verbose)
-            check_library(library)
+            from webapp.launch import resolve_launch
+
+            settings = resolve_launch(library)
+            configure_logging(settings.log_dir, verbose)
+            check_library(settings)
         except CheckFailed as problem:
             log.error("Self-test failed: %s", problem)
             complain(f"self-test FAILED: {problem}")
@@ -143,12 +150,13 @@ def run_self_test(data_dir: str | None = None, verbose: bool = False) -> int:
     return EXIT_OK
 
 
-def check_library(library: Path) -> None:
+def check_library(settings: LaunchSettings) -> None:
     """Migrate a library, serve it, and check the pages; raises CheckFailed."""
     from webapp import create_app
     from webapp.launch import SchemaError, ensure_owner, shutdown, upgrade_with_backup
 
-    app = create_app({"DATA_DIR": str(library), "MODE": "desktop"})
+    library = settings.data_dir
+    app = create_app({"MODE": "desktop"}, launch=settings)
     try:
         try:
             upgrade_with_backup(app)

@@ -18,17 +18,18 @@ def run_unlock(args: argparse.Namespace) -> int:
     from webapp.launch import (
         ProfileNotFound,
         SchemaError,
-        data_dir_for,
         remove_profile_password,
+        resolve_launch,
         shutdown,
         upgrade_with_backup,
     )
 
-    data_dir = data_dir_for(args.unlock_data_dir or args.data_dir)
+    settings = resolve_launch(args.data_dir)
+    data_dir = settings.data_dir
     if not (data_dir / DATABASE_FILE).is_file():
         complain(f"There is no Shelfmark library in {data_dir}.")
         return EXIT_ERROR
-    app = create_app({"DATA_DIR": str(data_dir), "MODE": "desktop"})
+    app = create_app({"MODE": "desktop"}, launch=settings)
     try:
         upgrade_with_backup(app)
         username, had_password = remove_profile_password(app, args.profile)

@@ -7,7 +7,7 @@ once and the launcher can put its window on screen while the app is still loadin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from webapp.version import __version__
@@ -15,23 +15,28 @@ from webapp.version import __version__
 if TYPE_CHECKING:
     from flask import Flask
 
+    from webapp.config import LaunchSettings
+
 __all__ = ["__version__", "create_app"]
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. ``config`` overrides every other source (tests, the launcher)."""
-    from apiflask import APIFlask
-    from werkzeug.middleware.proxy_fix import ProxyFix
+def create_app(config: Mapping[str, Any] | None = None, launch: LaunchSettings | None = None) -> Flask:
+    """Build the app. ``config`` overrides every other source (tests, the launcher).
 
-    from webapp import security
-    from webapp.config import build_config, resolve_data_dir
-    from webapp.database import install_sqlite_policy, read_only_requests
-    from webapp.extensions import csrf, db, limiter, login_manager
-    from webapp.migration_commands import init_app as init_migration_commands
+    ``launch`` is the launcher's one resolution of folders and environment (it has made
+    the data folder and writes its log in ``launch.log_dir``); without it (gunicorn,
+    ``flask --app webapp``, tests) the app resolves them itself from ``DATA_DIR`` and the
+    environment."""
+    from apiflask import APIFlask
+
+    from webapp.config import build_config, resolve_launch
     from webapp.routing import RowIdConverter
 
-    data_dir = resolve_data_dir(config)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    from_launcher = launch is not None
+    if launch is None:
+        launch = resolve_launch((config or {}).get("DATA_DIR"))
+        launch.make_data_dir()
+    data_dir = launch.data_dir
     # APIFlask is Flask plus the OpenAPI document of the API blueprint (see webapp.api);
     # its JSON errors are off: the API makes its own, the pages keep theirs.
     app = APIFlask(
@@ -43,53 +48,69 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         docs_path=None,
         json_errors=False,
     )
-    app.config.update(build_config(data_dir, config))
+    app.config.update(build_config(launch, config, logs_to_folder=from_launcher))
     # Before any route exists: <int:...> in every URL is a row id, so one too big for
     # any row matches no route (404) instead of overflowing the database driver (500).
     app.url_map.converters["int"] = RowIdConverter
-
-    install_sqlite_policy(app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    db.init_app(app)
-    init_migration_commands(app)
-    read_only_requests(app)
-    if app.config["PROXY_COUNT"]:
-        hops = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
-    csrf.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    security.init_app(app)
-
-    from webapp import models  # noqa: F401  (registers the tables for Alembic)
-    from webapp.api import init_app as init_api
-    from webapp.api_keys import bp as api_keys_bp
-    from webapp.auth import bp as auth_bp
-    from webapp.auth.cli import init_app as init_user_cli
-    from webapp.auth.sessions import init_app as init_sessions
-    from webapp.auth.users import init_app as init_users
-    from webapp.errors import init_app as init_errors
-    from webapp.journal import init_app as init_journal
-    from webapp.library import bp as library_bp
-    from webapp.main import bp as main_bp
-    from webapp.search import init_app as init_search
-    from webapp.settings import bp as settings_bp
-    from webapp.templating import init_app as init_templating
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(library_bp)
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(settings_bp, url_prefix="/settings")
-    app.register_blueprint(api_keys_bp, url_prefix="/settings/api-keys")
-    init_api(app)
-    init_users(app)
-    init_sessions(app)
-    init_user_cli(app)
-    init_journal(app)
-    init_search(app)
-    init_templating(app)
+    for init_feature in _features():
+        init_feature(app)
     for blueprint in app.blueprints.values():
         # APIFlask documents only APIBlueprints, but reads this flag on every blueprint.
         if not hasattr(blueprint, "enable_openapi"):
             blueprint.enable_openapi = False
-    init_errors(app)
     return app
+
+
+def _features() -> list[Callable[[Flask], None]]:
+    """Every part of the app, wired by its own ``init_app``, in the one order that matters.
+
+    Flask runs ``before_request`` hooks in the order they were registered, so the order
+    here is the order each request meets them: security first (Host, the launch gate,
+    Origin: a request that may not come in touches nothing else), then the database's
+    read-only marking, then CSRF and rate limits (their hooks are registered by their
+    ``init_app``), then sign-in and session rules, then the pages. Error handlers last,
+    once every blueprint exists.
+    """
+    from webapp import (
+        api,
+        api_keys,
+        auth,
+        database,
+        errors,
+        journal,
+        library,
+        main,
+        migration_commands,
+        models,  # noqa: F401  (registers the tables for Alembic)
+        proxies,
+        search,
+        security,
+        settings,
+        templating,
+    )
+    from webapp.auth import cli as user_cli
+    from webapp.auth import sessions, users
+    from webapp.extensions import csrf, limiter, login_manager
+
+    return [
+        security.init_app,
+        proxies.init_app,
+        database.init_app,
+        migration_commands.init_app,
+        csrf.init_app,
+        limiter.init_app,
+        login_manager.init_app,
+        users.init_app,
+        sessions.init_app,
+        user_cli.init_app,
+        main.init_app,
+        library.init_app,
+        auth.init_app,
+        settings.init_app,
+        api_keys.init_app,
+        api.init_app,
+        journal.init_app,
+        search.init_app,
+        templating.init_app,
+        errors.init_app,
+    ]

@@ -4,6 +4,10 @@ Order of precedence, lowest first: the defaults below, ``settings.toml`` in the
 instance folder (the data directory), ``SHELFMARK_*`` environment variables, and
 finally the mapping given to :func:`webapp.create_app` (tests, the launcher).
 Nothing else in the code base reads ``os.environ``.
+
+Where a launch keeps its things (data, log and settings folders) and which window
+toolkit it uses are decided once, by :func:`resolve_launch`, from the command line and
+the environment; the launcher hands that one :class:`LaunchSettings` to ``create_app``.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import secrets
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -116,11 +121,53 @@ def environment_overrides(environ: Mapping[str, str] | None = None) -> dict[str,
     return values
 
 
-def resolve_data_dir(overrides: Mapping[str, Any] | None) -> Path:
-    """The data directory doubles as Flask's instance folder."""
-    overrides = overrides or {}
-    chosen = overrides.get("DATA_DIR") or environment_overrides().get("DATA_DIR")
-    return Path(chosen).expanduser().resolve() if chosen else default_data_dir()
+@dataclass(frozen=True)
+class LaunchSettings:
+    """What one launch was told, resolved once: its folders, toolkit and environment.
+
+    ``data_dir_chosen`` is true when ``--data-dir``, ``SHELFMARK_DATA_DIR`` or
+    ``--demo`` picked the folder: such a library keeps its logs and window settings
+    beside it, so a test or demo never writes into the user's real folders."""
+
+    data_dir: Path
+    log_dir: Path
+    settings_dir: Path
+    data_dir_chosen: bool
+    gui: str
+    #: The ``SHELFMARK_*`` variables, parsed once (see :func:`environment_overrides`).
+    environment: Mapping[str, Any] = field(default_factory=dict)
+
+    def make_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+
+def resolve_launch(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    demo: bool = False,
+    gui: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> LaunchSettings:
+    """``--data-dir`` first, then ``SHELFMARK_DATA_DIR``, then the platform's folder
+    (for ``--demo``, "Shelfmark Demo" beside the real one). Touches no file."""
+    environment = environment_overrides(environ)
+    chosen = data_dir or environment.get("DATA_DIR")
+    if chosen:
+        folder = Path(chosen).expanduser().resolve()
+    elif demo:
+        folder = Path(platformdirs.user_data_dir(f"{APP_NAME} Demo", appauthor=False))
+    else:
+        folder = default_data_dir()
+    was_chosen = bool(chosen) or demo
+    return LaunchSettings(
+        data_dir=folder,
+        log_dir=folder / "logs" if was_chosen else default_log_dir(),
+        settings_dir=folder if was_chosen else default_settings_dir(),
+        data_dir_chosen=was_chosen,
+        gui=str(gui or environment.get("GUI") or "gtk"),
+        environment=environment,
+    )
 
 
 def read_settings_file(data_dir: Path) -> dict[str, Any]:
@@ -148,15 +195,19 @@ def sqlite_uri(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def build_config(data_dir: Path, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Merge every source into one mapping for ``app.config``."""
+def build_config(
+    launch: LaunchSettings, overrides: Mapping[str, Any] | None, logs_to_folder: bool = False
+) -> dict[str, Any]:
+    """Merge every source into one mapping for ``app.config``. ``logs_to_folder``: the
+    launcher writes this launch's log into ``launch.log_dir`` (the About page says where)."""
     config: dict[str, Any] = {key: getattr(Defaults, key) for key in dir(Defaults) if key.isupper()}
-    config.update(read_settings_file(data_dir))
-    config.update(environment_overrides())
+    config.update(read_settings_file(launch.data_dir))
+    config.update(launch.environment)
     config.update(overrides or {})
-    config["DATA_DIR"] = str(data_dir)
+    config["DATA_DIR"] = str(launch.data_dir)
+    config["LOG_DIR"] = str(launch.log_dir) if logs_to_folder else None
     if not config.get("SQLALCHEMY_DATABASE_URI"):
-        config["SQLALCHEMY_DATABASE_URI"] = sqlite_uri(data_dir / DATABASE_FILE)
+        config["SQLALCHEMY_DATABASE_URI"] = sqlite_uri(launch.data_dir / DATABASE_FILE)
     if not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = load_secret_key(data_dir)
+        config["SECRET_KEY"] = load_secret_key(launch.data_dir)
     return config

@@ -18,6 +18,8 @@ from contextvars import ContextVar
 from flask import Flask, request
 from sqlalchemy import Engine, event
 
+from webapp.extensions import db
+
 _read_only: ContextVar[bool] = ContextVar("shelfmark_read_only", default=False)
 _busy_timeout_ms: int = 30_000
 
@@ -70,6 +72,13 @@ def writable() -> Iterator[None]:
         yield
     finally:
         _read_only.reset(token)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database with our connection policy; safe requests only read."""
+    install_sqlite_policy(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    db.init_app(app)
+    read_only_requests(app)
 
 
 def read_only_requests(app: Flask) -> None:

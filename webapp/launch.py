@@ -8,18 +8,9 @@ the app's imports. Functions that take an app import what they need when called.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import platformdirs
-
-from webapp.config import (
-    APP_NAME,
-    default_log_dir,
-    default_settings_dir,
-    environment_overrides,
-    resolve_data_dir,
-)
+from webapp.config import LaunchSettings, resolve_launch
 from webapp.schema_errors import DatabaseTooNew, SchemaError, UpgradeFailed
 
 if TYPE_CHECKING:
@@ -29,47 +20,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DatabaseTooNew",
+    "LaunchSettings",
     "ProfileNotFound",
     "SchemaError",
     "UpgradeFailed",
-    "data_dir_for",
-    "demo_data_dir",
     "ensure_owner",
     "fill_demo_library",
-    "launcher_setting",
-    "log_dir_for",
     "open_desktop_gate",
     "remove_profile_password",
-    "settings_dir_for",
+    "resolve_launch",
     "shutdown",
     "upgrade_with_backup",
 ]
-
-
-def data_dir_for(cli_value: str | None) -> Path:
-    """``--data-dir`` first, then ``SHELFMARK_DATA_DIR``, then the platform's data folder."""
-    return resolve_data_dir({"DATA_DIR": cli_value} if cli_value else None)
-
-
-def log_dir_for(data_dir: Path, data_dir_was_chosen: bool) -> Path:
-    """A chosen data directory keeps its logs beside it, so a test or demo library never
-    writes into the user's real log folder."""
-    return data_dir / "logs" if data_dir_was_chosen else default_log_dir()
-
-
-def settings_dir_for(data_dir: Path, data_dir_was_chosen: bool) -> Path:
-    """Like the logs: a chosen data directory keeps its desktop preferences beside it."""
-    return data_dir if data_dir_was_chosen else default_settings_dir()
-
-
-def data_dir_was_chosen(cli_value: str | None) -> bool:
-    return bool(cli_value or environment_overrides().get("DATA_DIR"))
-
-
-def demo_data_dir() -> Path:
-    """``--demo``'s library: platformdirs' data folder for "Shelfmark Demo", beside the
-    real one (e.g. ~/.local/share/Shelfmark Demo), so a demo never touches real data."""
-    return Path(platformdirs.user_data_dir(f"{APP_NAME} Demo", appauthor=False))
 
 
 def upgrade_with_backup(app: Flask) -> UpgradeResult | None:
@@ -93,11 +55,6 @@ def fill_demo_library(app: Flask) -> bool:
         generate_library(db.session, size=int(app.config["DEMO_LIBRARY_SIZE"]))
         db.session.remove()
     return True
-
-
-def launcher_setting(name: str, default: Any = None) -> Any:
-    """A ``SHELFMARK_<NAME>`` setting the launcher needs before any app exists (e.g. GUI)."""
-    return environment_overrides().get(name, default)
 
 
 def open_desktop_gate(app: Flask, port: int) -> str:

@@ -154,14 +154,14 @@ def _csrf_failure(error: CSRFError) -> HTTPException:
 
 
 def init_app(app: Flask) -> None:
+    """Called first by ``create_app``, so this guard is the first before_request hook:
+    nothing else (CSRF, sessions, routes) runs for a request it turns away."""
+
     @app.before_request
     def _guard() -> None:
         _check_host()
         _check_launch_session()
         _check_origin()
-
-    # Must run before Flask-WTF's own before_request hook: register it first.
-    app.before_request_funcs.setdefault(None, []).insert(0, app.before_request_funcs[None].pop())
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):

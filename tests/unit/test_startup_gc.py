@@ -11,7 +11,7 @@ import pytest
 from desktop import startup_gc
 from desktop.instance_lock import InstanceLock
 from desktop.launcher import LocalLaunch
-from webapp.launch import DatabaseTooNew
+from webapp.launch import DatabaseTooNew, resolve_launch
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def paused_gc() -> Iterator[None]:
 def launch_on(tmp_path) -> LocalLaunch:
     lock = InstanceLock(tmp_path)
     lock.acquire()
-    return LocalLaunch(tmp_path, lock, demo=False, settings_dir=tmp_path)
+    return LocalLaunch(resolve_launch(tmp_path), lock, demo=False)
 
 
 def test_collection_resumes_with_start_up_objects_frozen_once_serving(tmp_path, paused_gc) -> None:
