@@ -38,7 +38,10 @@ def _gate() -> None:
 
 # Session calls are checked for CSRF in the gate, after we know they are session calls.
 csrf.exempt(bp)
-limiter.limit(_api_rate_limit, key_func=rate_limit_key)(bp)
+#: One budget per key (or signed-in user) for the whole API: a shared limit, one scope.
+#: ``limiter.limit`` on a blueprint would give every endpoint a budget of its own.
+API_RATE_LIMIT_SCOPE = "api"
+limiter.shared_limit(_api_rate_limit, scope=API_RATE_LIMIT_SCOPE, key_func=rate_limit_key)(bp)
 
 SECURITY_SCHEMES = {
     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
