@@ -11,7 +11,9 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import CSRFError
@@ -98,13 +100,19 @@ def _carries_api_key() -> bool:
     return any(request.headers.get(name) for name in API_KEY_HEADERS) or authorization.startswith("Bearer ")
 
 
+def holds_this_launch(data: Mapping[str, Any]) -> bool:
+    """Desktop mode: does this session carry the mark of the current launch (set by
+    :func:`webapp.auth.routes.launch` when the window redeemed the launch secret)?"""
+    gate = launch_gate()
+    return gate is not None and hmac.compare_digest(str(data.get("launch", "")), gate.launch_id)
+
+
 def _check_launch_session() -> None:
     if not is_desktop() or request.endpoint in OPEN_ENDPOINTS:
         return
     if request.path.startswith("/api/v1/") and _carries_api_key():
         return  # the API checks the key itself; keys are as strong as the launch secret
-    gate = launch_gate()
-    if gate is None or not hmac.compare_digest(str(session.get("launch", "")), gate.launch_id):
+    if not holds_this_launch(session):
         raise Unauthorized("Open Shelfmark from its own window.")
 
 
