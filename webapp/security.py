@@ -2,7 +2,8 @@
 checks on state changes, and the security headers on every response.
 
 Order matters and is fixed here: the Host is checked before routing (DNS rebinding),
-then the launch gate (desktop mode), then the Origin of unsafe requests. Flask-WTF's
+then an API key if one is sent, then the launch gate (desktop mode), then the Origin
+of unsafe requests. Flask-WTF's
 CSRF check runs after these, and its failures are answered as 403.
 """
 
@@ -27,7 +28,7 @@ CONTENT_SECURITY_POLICY = (
 GATE_KEY = "shelfmark_launch_gate"
 #: Endpoints that answer without a launch session: health checks and the gate itself.
 OPEN_ENDPOINTS = frozenset({"main.healthz", "auth.launch"})
-API_KEY_HEADERS = ("X-API-Key",)
+API_PREFIX = "/api/v1"
 
 
 @dataclass
@@ -95,9 +96,27 @@ def _check_host() -> None:
         raise Forbidden("This address is not Shelfmark's.")
 
 
-def _carries_api_key() -> bool:
-    authorization = request.headers.get("Authorization", "")
-    return any(request.headers.get(name) for name in API_KEY_HEADERS) or authorization.startswith("Bearer ")
+def _is_api_path() -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def _check_api_key() -> None:
+    """On every /api/v1 path (the index and the OpenAPI document too), a key that is sent
+    must be valid: 401 otherwise, in both modes. Without a key the API decides (its
+    index and document are public in server mode; the desktop gate closes everything)."""
+    if not _is_api_path():
+        return
+    from webapp.api.auth import authenticate, presented_key
+
+    if presented_key() is not None:
+        authenticate()  # raises the API's 401 problem for a wrong, revoked or empty key
+
+
+def _carries_valid_api_key() -> bool:
+    """Only after :func:`_check_api_key`, which refused a key that is not valid."""
+    from webapp.api.auth import presented_key
+
+    return _is_api_path() and presented_key() is not None
 
 
 def holds_this_launch(data: Mapping[str, Any]) -> bool:
@@ -110,8 +129,8 @@ def holds_this_launch(data: Mapping[str, Any]) -> bool:
 def _check_launch_session() -> None:
     if not is_desktop() or request.endpoint in OPEN_ENDPOINTS:
         return
-    if request.path.startswith("/api/v1/") and _carries_api_key():
-        return  # the API checks the key itself; keys are as strong as the launch secret
+    if _carries_valid_api_key():
+        return  # a valid key is as strong as the launch secret
     if not holds_this_launch(session):
         raise Unauthorized("Open Shelfmark from its own window.")
 
@@ -171,6 +190,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _guard() -> None:
         _check_host()
+        _check_api_key()
         _check_launch_session()
         _check_origin()
 

@@ -18,7 +18,9 @@ from webapp.extensions import csrf, limiter
 
 bp = APIBlueprint("api", __name__, enable_openapi=True)
 
-#: Answer without a key: the index only (the OpenAPI document lives outside the blueprint).
+#: Answer without a key in server mode: the index (and the OpenAPI document, which lives
+#: outside the blueprint). A key that is sent must still be valid, and the desktop gate
+#: lets nothing in without the launch session or a valid key (webapp.security).
 PUBLIC_ENDPOINTS = frozenset({"api.index"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
