@@ -227,6 +227,7 @@ def run_server(args: argparse.Namespace) -> int:
         data_dir_for,
         data_dir_was_chosen,
         log_dir_for,
+        server_notes,
         shutdown,
         upgrade_with_backup,
     )
@@ -235,7 +236,7 @@ def run_server(args: argparse.Namespace) -> int:
     data_dir = data_dir_for(chosen)
     data_dir.mkdir(parents=True, exist_ok=True)
     configure_logging(log_dir_for(data_dir, data_dir_was_chosen(chosen)), args.verbose)
-    app = create_app({"DATA_DIR": str(data_dir), "MODE": "server"})
+    app = create_app({"DATA_DIR": str(data_dir), "MODE": "server", "SERVER_HOST": args.host})
     try:
         upgrade_with_backup(app)
     except SchemaError as problem:
@@ -254,6 +255,8 @@ def run_server(args: argparse.Namespace) -> int:
         with stop_signals(stop.set):
             version = app.config["VERSION"]
             say(f"Shelfmark {version} serving on {server.url}/ (data in {data_dir}); Ctrl+C stops.")
+            for line in server_notes(app, server.port):  # the set-up link: terminal only
+                say(line)
             wait_until(stop)
     finally:
         server.stop()
