@@ -70,7 +70,8 @@ def test_without_the_link_the_page_says_where_to_find_it(app, client) -> None:
     assert "<form" not in page.split("</header>", 1)[1]
 
 
-def test_the_printed_link_works_once(app) -> None:
+def test_the_printed_link_works_once(any_db_app) -> None:
+    app = any_db_app
     link = setup_path(app)
     owner = app.test_client()
     redeemed = owner.get(link)
@@ -134,7 +135,8 @@ def test_a_claim_expires(app) -> None:
     assert users(app) == []
 
 
-def test_the_command_line_still_makes_the_first_administrator(app) -> None:
+def test_the_command_line_still_makes_the_first_administrator(any_db_app) -> None:
+    app = any_db_app
     link = setup_path(app)
     result = app.test_cli_runner().invoke(
         args=["users", "create", "ada", "--admin", "--password", PASSWORD], catch_exceptions=False
