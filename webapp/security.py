@@ -119,8 +119,8 @@ def bound_host_name(address: str | None) -> str | None:
 def server_hosts(config: Mapping[str, Any]) -> tuple[str, ...]:
     """The names server mode answers to: loopback, the bound address, TRUSTED_HOSTS.
 
-    Loopback names and IP addresses are no DNS-rebinding risk (rebinding needs a name
-    the attacker controls); any other name must be listed. A string is a comma-separated
+    Loopback names and the bound address are no DNS-rebinding risk (rebinding needs a
+    name the attacker controls); any other name must be listed. A string is a comma-separated
     list (``SHELFMARK_TRUSTED_HOSTS=books.example.org``)."""
     trusted = config.get("TRUSTED_HOSTS") or []
     if isinstance(trusted, str):
