@@ -22,7 +22,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
 
-from webapp.database import SAFE_METHODS
+from webapp.database import SAFE_METHODS, read_only, writable
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -188,7 +188,11 @@ def _check_api_key() -> None:
         return
     from webapp.api.auth import authenticate, presented_key
 
-    if presented_key() is not None:
+    if presented_key() is None:
+        return
+    # This runs before read_only_requests marks the request: say here whether the
+    # lookup's transaction may write (a GET's must not take SQLite's write lock).
+    with read_only() if request.method in SAFE_METHODS else writable():
         authenticate()  # raises the API's 401 problem for a wrong, revoked or empty key
 
 
