@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import make_key
+from tests.api.conftest import KeyClient, make_key
+from tests.conftest import make_user
 from webapp.api.errors import PROBLEM_MIMETYPE
 
 
@@ -27,3 +28,22 @@ def test_a_bogus_key_is_refused_even_where_no_key_is_needed(client, user, path, 
 def test_a_valid_key_reads_the_document(app, client, user) -> None:
     key = make_key(app, user, scopes=("read",))
     assert "paths" in client.get("/api/v1/openapi.json", headers={"X-API-Key": key}).get_json()
+
+
+def test_checking_a_key_before_routing_takes_no_write_lock_on_a_read(make_app) -> None:
+    """The gate checks a sent key before anything else runs; on a GET that lookup must
+    still be a read transaction, whatever the thread's previous request was."""
+    import sqlite3
+
+    app = make_app(SQLITE_BUSY_TIMEOUT_MS=100)
+    script = KeyClient(app.test_client(), make_key(app, make_user(app, "one")))
+    assert script.get("/api/v1/me").status_code == 200  # records last use (a write), once a minute
+    assert script.post("/api/v1/books", json={}).status_code == 422  # the thread's last request wrote
+    writer = sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    writer.isolation_level = None
+    writer.execute("BEGIN IMMEDIATE")  # someone else is writing
+    try:
+        assert script.get("/api/v1/me").status_code == 200
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
