@@ -205,12 +205,12 @@ def _show_window_or_browser(launch: LocalLaunch, stop: threading.Event) -> None:
 
 def run_server(args: argparse.Namespace) -> int:
     from webapp import create_app
-    from webapp.launch import SchemaError, resolve_launch, shutdown, upgrade_with_backup
+    from webapp.launch import SchemaError, resolve_launch, server_notes, shutdown, upgrade_with_backup
 
     settings = resolve_launch(args.data_dir)
     data_dir = settings.make_data_dir()
     configure_logging(settings.log_dir, args.verbose)
-    app = create_app({"MODE": "server"}, launch=settings)
+    app = create_app({"MODE": "server", "SERVER_HOST": args.host}, launch=settings)
     try:
         upgrade_with_backup(app)
     except SchemaError as problem:
@@ -229,6 +229,8 @@ def run_server(args: argparse.Namespace) -> int:
         with stop_signals(stop.set):
             version = app.config["VERSION"]
             say(f"Shelfmark {version} serving on {server.url}/ (data in {data_dir}); Ctrl+C stops.")
+            for line in server_notes(app, server.port):  # the set-up link: terminal only
+                say(line)
             wait_until(stop)
     finally:
         server.stop()

@@ -81,8 +81,14 @@ class Defaults:
     #: Our Referrer-Policy is no-referrer, so browsers send no Referer for Flask-WTF's
     #: HTTPS check to compare; the Origin check in security.py does that job instead.
     WTF_CSRF_SSL_STRICT = False
-    #: Hosts the app answers to besides 127.0.0.1/localhost on its own port (server mode).
+    #: Server mode: host names served besides the loopback names (localhost, 127.0.0.1,
+    #: [::1]) and the address ``serve --host`` bound to; any other Host gets 403 before
+    #: routing (DNS rebinding). Flask's notation: ".example.org" includes its subdomains;
+    #: ports are ignored. webapp.security checks it (Flask's own check is turned off).
     TRUSTED_HOSTS: list[str] | None = None
+    #: The address ``serve --host`` bound to (set by the launcher; None under gunicorn
+    #: and other WSGI servers, where only loopback names and TRUSTED_HOSTS are served).
+    SERVER_HOST: str | None = None
     #: Requests per API key (or signed-in user) to /api/v1; Flask-Limiter's notation.
     API_RATE_LIMIT = "300 per minute"
     #: Origins (e.g. "http://localhost:5173") allowed to call /api/v1 from a browser; empty: none.

@@ -8,6 +8,7 @@ the app's imports. Functions that take an app import what they need when called.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from webapp.config import LaunchSettings, resolve_launch
@@ -29,6 +30,7 @@ __all__ = [
     "open_desktop_gate",
     "remove_profile_password",
     "resolve_launch",
+    "server_notes",
     "shutdown",
     "upgrade_with_backup",
 ]
@@ -63,6 +65,30 @@ def open_desktop_gate(app: Flask, port: int) -> str:
     from webapp.security import open_gate
 
     return open_gate(app, port).bootstrap_path()
+
+
+def server_notes(app: Flask, port: int) -> list[str]:
+    """What ``serve`` prints after its address, for the person at the terminal only (never
+    logged): the one-time set-up link while the server has no account, and the host names
+    it answers to, with how to add one."""
+    from webapp.auth.setup_token import setup_path
+    from webapp.security import SERVER_HOSTS_KEY, bound_host_name
+
+    notes = []
+    path = setup_path(app)
+    if path is not None:
+        bound = bound_host_name(app.config.get("SERVER_HOST"))
+        where = "" if bound else " (from this computer)"
+        notes.append(f"No administrator yet. Open this one-time link to create one{where}:")
+        notes.append(f"http://{bound or '127.0.0.1'}:{port}{path}")
+    hosts = ", ".join(app.extensions[SERVER_HOSTS_KEY])
+    settings = Path(app.config["DATA_DIR"]) / "settings.toml"
+    notes.append(
+        f"Answering to the host names {hosts} (other names get 403). To add one, set "
+        f'trusted_hosts = ["books.example.org"] in {settings} or '
+        f"SHELFMARK_TRUSTED_HOSTS='[\"books.example.org\"]'."
+    )
+    return notes
 
 
 def ensure_owner(app: Flask, login_name: str) -> None:

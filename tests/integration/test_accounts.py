@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token
 from webapp.auth.navigation import is_local_path
 from webapp.auth.passwords import hash_password, verify_password
+from webapp.auth.setup_token import setup_path
 from webapp.extensions import db
 from webapp.models import Book, Post, Reading, User
 from webapp.models.site_setting import set_site_setting
@@ -47,9 +48,15 @@ def user_row(app, username):
 # Server set-up ------------------------------------------------------------------------
 
 
+def open_setup_link(app, client) -> None:
+    """What the person who started the server does first: open the printed link."""
+    assert client.get(setup_path(app)).status_code == 302
+
+
 def test_first_visit_to_a_new_server_asks_for_the_administrator(app, client) -> None:
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/auth/setup")
+    open_setup_link(app, client)
     response = post_form(
         client,
         "/auth/setup",
@@ -80,6 +87,7 @@ def test_first_visit_to_a_new_server_asks_for_the_administrator(app, client) -> 
 )
 def test_setup_bad_inputs_keep_the_form_and_say_why(app, client, fields, message) -> None:
     data = {"username": "admin", "display_name": "Ada", "password": PASSWORD, "confirm": PASSWORD, **fields}
+    open_setup_link(app, client)
     response = post_form(client, "/auth/setup", data)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -89,6 +97,7 @@ def test_setup_bad_inputs_keep_the_form_and_say_why(app, client, fields, message
 
 
 def test_unicode_names_are_welcome(app, client) -> None:
+    open_setup_link(app, client)
     response = post_form(
         client,
         "/auth/setup",

@@ -144,3 +144,60 @@ def test_scripts_with_an_api_key_pass_the_gate_but_nothing_else_does(desktop_app
     assert script.get("/api/search?q=x", headers={"X-API-Key": key}).status_code == 401
     script.host = "evil.example"
     assert script.get("/api/v1/me", headers={"X-API-Key": key}).status_code == 403
+
+
+def every_api_path(app) -> list[tuple[str, str]]:
+    """(method, path) for every /api/v1 rule, with ids filled in, plus the index and document."""
+    import re
+
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((method, re.sub(r"<(?:[^:>]+:)?[^>]+>", "1", rule.rule)))
+    return sorted(found)
+
+
+BOGUS_CREDENTIALS = [
+    {"X-API-Key": "shm_00000000_guess"},
+    {"x-api-key": "bogus"},
+    {"Authorization": "Bearer x"},
+    {"Authorization": "bearer x"},
+    {"Authorization": "Bearer "},
+    {"X-API-Key": ""},
+    {"X-API-Key": " "},
+]
+
+
+@pytest.mark.parametrize("headers", BOGUS_CREDENTIALS)
+def test_a_bogus_key_opens_no_api_path_not_even_the_index_or_the_document(desktop_app, headers) -> None:
+    with desktop_app.app_context():
+        ensure_owner("tester")
+    script = client_on(desktop_app)
+    paths = every_api_path(desktop_app)
+    assert ("GET", "/api/v1/") in paths and ("GET", "/api/v1/openapi.json") in paths
+    for method, path in [*paths, ("GET", "/api/v1"), ("GET", "/api/v1//books"), ("GET", "/api/v1/../")]:
+        response = script.open(path, method=method, headers=headers, json={} if method != "GET" else None)
+        assert response.status_code == 401, (headers, method, path, response.status_code)
+        assert "paths" not in (response.get_json(silent=True) or {})
+
+
+def test_a_valid_key_opens_the_index_and_the_document(desktop_app) -> None:
+    from tests.api.conftest import make_key
+
+    with desktop_app.app_context():
+        owner = ensure_owner("tester")
+        db.session.refresh(owner)
+        db.session.expunge(owner)
+    key = make_key(desktop_app, owner, scopes=("read",))
+    script = client_on(desktop_app)
+    for path in ("/api/v1/", "/api/v1/openapi.json", "/api/v1/me", "/api/v1/books"):
+        assert script.get(path, headers={"X-API-Key": key}).status_code == 200, path
+        assert script.get(path, headers={"Authorization": f"bearer {key}"}).status_code == 200, path
+    assert script.head("/api/v1/openapi.json", headers={"X-API-Key": key}).status_code == 200
+
+
+def test_the_window_reads_the_api_index_and_document_with_its_session(window) -> None:
+    assert window.get("/api/v1/").status_code == 200
+    assert "paths" in window.get("/api/v1/openapi.json").get_json()

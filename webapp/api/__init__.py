@@ -18,7 +18,9 @@ from webapp.extensions import csrf, limiter
 
 bp = APIBlueprint("api", __name__, enable_openapi=True)
 
-#: Answer without a key: the index only (the OpenAPI document lives outside the blueprint).
+#: Answer without a key in server mode: the index (and the OpenAPI document, which lives
+#: outside the blueprint). A key that is sent must still be valid, and the desktop gate
+#: lets nothing in without the launch session or a valid key (webapp.security).
 PUBLIC_ENDPOINTS = frozenset({"api.index"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -38,7 +40,10 @@ def _gate() -> None:
 
 # Session calls are checked for CSRF in the gate, after we know they are session calls.
 csrf.exempt(bp)
-limiter.limit(_api_rate_limit, key_func=rate_limit_key)(bp)
+#: One budget per key (or signed-in user) for the whole API: a shared limit, one scope.
+#: ``limiter.limit`` on a blueprint would give every endpoint a budget of its own.
+API_RATE_LIMIT_SCOPE = "api"
+limiter.shared_limit(_api_rate_limit, scope=API_RATE_LIMIT_SCOPE, key_func=rate_limit_key)(bp)
 
 SECURITY_SCHEMES = {
     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},

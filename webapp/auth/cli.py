@@ -4,11 +4,12 @@ the way back in for an administrator who forgot their password)."""
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from webapp.auth.accounts import AccountError, create_account, find_user, set_password
 from webapp.auth.passwords import password_problems
+from webapp.auth.setup_token import discard_setup_token
 from webapp.extensions import db
 
 users = AppGroup("users", help="Manage accounts.")
@@ -30,6 +31,7 @@ def create_user(username: str, email: str | None, display_name: str, admin: bool
     except AccountError as problem:
         raise click.ClickException(str(problem)) from problem
     db.session.commit()
+    discard_setup_token(current_app)  # the server has an account: set-up is over
     click.echo(f"Created {'administrator' if admin else 'account'} {username}.")
 
 

@@ -20,6 +20,14 @@ from webapp.auth.accounts import (
 from webapp.auth.forms import AccountForm, EmptyForm, LoginForm, ProfileLoginForm
 from webapp.auth.navigation import next_or_home
 from webapp.auth.rate_limits import login_limits
+from webapp.auth.setup_token import (
+    SETUP_TOKEN_FILE,
+    claim_setup,
+    discard_setup_token,
+    ensure_setup_token,
+    holds_setup_claim,
+    redeem_setup_token,
+)
 from webapp.extensions import db
 from webapp.models import User
 from webapp.models.site_setting import get_site_setting
@@ -98,16 +106,35 @@ def logout() -> Response:
 
 
 @bp.route("/setup", methods=["GET", "POST"])
-def setup() -> Response | str:
-    """Server mode's first visit: make the administrator account."""
-    if is_desktop() or user_count() > 0:
+def setup() -> Response | str | tuple[str, int]:
+    """Server mode's first visit: the administrator account, for whoever holds the
+    one-time set-up link only (see :mod:`webapp.auth.setup_token`)."""
+    if is_desktop():
         abort(404)
+    if user_count() > 0:
+        discard_setup_token(current_app)
+        abort(404)
+    offered = request.args.get("token")
+    if offered is not None:
+        if request.method != "GET" or not redeem_setup_token(current_app, offered):
+            return _setup_locked(invalid=True), 403
+        claim_setup()
+        return redirect(url_for("auth.setup"))  # the token leaves the address bar
+    if not holds_setup_claim():
+        ensure_setup_token(current_app)
+        return _setup_locked(invalid=False), 403 if request.method == "POST" else 200
     form = AccountForm()
     del form.is_admin
     if form.validate_on_submit() and _create_from_form(form, is_admin=True):
+        discard_setup_token(current_app)
         flash("Welcome to Shelfmark. Your administrator account is ready.", "info")
         return redirect(url_for("main.index"))
     return render_template("auth/setup.html", form=form)
+
+
+def _setup_locked(invalid: bool) -> str:
+    """Where to find the set-up link; no form (a page elsewhere cannot claim the server)."""
+    return render_template("auth/setup_locked.html", invalid=invalid, token_file=SETUP_TOKEN_FILE)
 
 
 @bp.route("/register", methods=["GET", "POST"])
