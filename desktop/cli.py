@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from webapp.version import __version__
+
+
+def number_between(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high], or a one-line usage error
+    (waitress would take ``--threads 0`` and then never answer, and a port over 65535
+    ends in a traceback from the socket layer)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="run as a multi-user server where everyone signs in")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--port", type=number_between(0, 65535), default=8080, help="port to listen on (default 8080)"
+    )
+    serve.add_argument("--threads", type=number_between(1, 256), default=8, help="worker threads (default 8)")
     serve.add_argument("--data-dir", dest="serve_data_dir", metavar="DIR", help=argparse.SUPPRESS)
     unlock = sub.add_parser(
         "unlock",
