@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from desktop import startup_gc
 from desktop.instance_lock import AlreadyRunning, InstanceLock
-from desktop.logs import configure_logging
+from desktop.logs import LogStream, configure_logging
 from desktop.server import LocalServer
 
 if TYPE_CHECKING:
@@ -40,6 +40,58 @@ def say(message: str) -> None:
     """One line for the person at the terminal (stdout may be None when windowed)."""
     if sys.stdout is not None:
         print(message, flush=True)
+
+
+def show_secret(line: str, terminal_only: bool = False) -> bool:
+    """Print a line that carries the launch secret, but only to a real stdout: a
+    windowed build's stdout is a LogStream into the log file, and no log may keep the
+    secret (SECURITY.md, 3). ``terminal_only`` also refuses a pipe or a file (a program
+    started from a desktop menu has its stdout in the system journal). True if printed."""
+    stream = sys.stdout
+    if stream is None or isinstance(stream, LogStream):
+        return False
+    if terminal_only and not stream.isatty():
+        return False
+    print(line, file=stream, flush=True)
+    return True
+
+
+@contextmanager
+def output_discarded() -> Iterator[None]:
+    """While this lasts, file descriptors 1 and 2 (inherited by any program started)
+    point at the null device; a browser or xdg-open that fails says so quoting the URL,
+    and its stderr may be a log."""
+    if os.name != "posix":
+        yield
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved: dict[int, int | None] = {}
+    for fd in (1, 2):
+        try:
+            saved[fd] = os.dup(fd)
+        except OSError:  # closed: leave it closed afterwards
+            saved[fd] = None
+        os.dup2(devnull, fd)
+    try:
+        yield
+    finally:
+        for fd, copy in saved.items():
+            if copy is None:
+                os.close(fd)
+            else:
+                os.dup2(copy, fd)
+                os.close(copy)
+        if devnull not in saved:
+            os.close(devnull)
+
+
+def open_in_browser(url: str) -> bool:
+    """The system browser on ``url``, its output sent nowhere; False if there is none."""
+    with output_discarded():
+        return webbrowser.open(url)
 
 
 def complain(message: str) -> None:
@@ -189,23 +241,31 @@ def _serve_local(
 
     launch = LocalLaunch(data_dir, lock, demo, settings_dir or data_dir)
     stop = threading.Event()
+    status = EXIT_OK
     try:
         with stop_signals(stop.set):
             if headless:
-                say(launch.prepare())
+                url = launch.prepare()
+                if not show_secret(url):
+                    log.warning("Serving on %s; no standard output to print its address to", origin(url))
                 wait_until(stop)
             else:
-                _show_window_or_browser(launch, gui, stop)
+                status = _show_window_or_browser(launch, gui, stop)
     except SchemaError as problem:
         log.error("%s", problem)
         complain(str(problem))
         return EXIT_SCHEMA
     finally:
         launch.close()
-    return EXIT_OK
+    return status
 
 
-def _show_window_or_browser(launch: LocalLaunch, gui: str, stop: threading.Event) -> None:
+def origin(url: str) -> str:
+    """``http://host:port`` of a URL: what may be logged of the entry URL."""
+    return "/".join(url.split("/")[:3])
+
+
+def _show_window_or_browser(launch: LocalLaunch, gui: str, stop: threading.Event) -> int:
     from desktop.window import GuiUnavailable, run_window
     from desktop.window_state import STATE_FILE
 
@@ -214,10 +274,20 @@ def _show_window_or_browser(launch: LocalLaunch, gui: str, stop: threading.Event
     except GuiUnavailable as reason:
         log.info("No window: %s", reason)
         url = launch.prepare()
-        say(f"Shelfmark could not open its window ({reason}); opening it in your browser instead:")
-        say(url)
-        webbrowser.open(url)
+        say(f"Shelfmark could not open its window ({reason}); opening it in your browser instead.")
+        shown = show_secret(url, terminal_only=True)
+        if not open_in_browser(url):
+            if not shown:
+                complain(
+                    "There is no browser to open it in either; "
+                    "start Shelfmark with --headless in a terminal and open the address it prints."
+                )
+                return EXIT_ERROR
+            log.info("No browser to open; the address was shown on the terminal")
+        else:
+            log.info("Opened %s in the browser", origin(url))
         wait_until(stop)
+    return EXIT_OK
 
 
 def run_server(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """A real pywebview window (GTK, the Linux default) under Xvfb."""
 
 import json
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -75,3 +76,16 @@ def test_the_window_opens_at_the_size_it_last_closed_at(launcher, screen, tmp_pa
     assert screen.close_windows_of(app.process.pid) == 1
     assert app.process.wait(20) == 0
     assert json.loads((library / "window.json").read_text()) == {"width": 1000, "height": 700}
+
+
+def test_the_window_entry_secret_stays_out_of_the_log_even_with_pywebview_debugging(
+    launcher, screen, tmp_path
+) -> None:
+    env = {"DISPLAY": screen.name, "WAYLAND_DISPLAY": "", "PYWEBVIEW_LOG": "debug"}
+    app = launcher(tmp_path / "library", env=env)
+    app.wait_for_log("Window loaded a page")
+    app.process.terminate()
+    assert app.process.wait(20) == 0
+    log = app.log_file.read_text()
+    assert "Loading URL: http://127.0.0.1:" in log  # pywebview did log the entry URL...
+    assert re.search(r"token=[A-Za-z0-9_-]{20}", log + app.process.stderr.read()) is None  # ...redacted
