@@ -16,14 +16,15 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import startup_gc
 from desktop.instance_lock import AlreadyRunning, InstanceLock
-from desktop.logs import LogStream, configure_logging
+from desktop.logs import FILE_ONLY, LogStream, configure_logging
 from desktop.server import LocalServer
+from webapp.schema_errors import SchemaError
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -139,24 +140,57 @@ def run_desktop(args: argparse.Namespace) -> int:
 
     demo = bool(getattr(args, "demo", False))
     data_dir = demo_data_dir() if demo and not args.data_dir else data_dir_for(args.data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    gui = str(args.gui or launcher_setting("GUI") or "gtk")
     lock = InstanceLock(data_dir)
     try:
+        data_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except AlreadyRunning as running:
         complain(str(running))
         return EXIT_ALREADY_RUNNING
+    except OSError as error:
+        return refuse(library_fault(error, data_dir), headless=args.headless, gui=gui)
     try:
         chosen = demo or data_dir_was_chosen(args.data_dir)
-        log_file = configure_logging(log_dir_for(data_dir, chosen), args.verbose)
+        try:
+            log_file = configure_logging(log_dir_for(data_dir, chosen), args.verbose)
+        except OSError as error:
+            return refuse(library_fault(error, data_dir), headless=args.headless, gui=gui)
         log.info("Shelfmark starting with data in %s (log %s)", data_dir, log_file)
-        gui = args.gui or launcher_setting("GUI") or "gtk"
         settings_dir = settings_dir_for(data_dir, chosen)
         return _serve_local(
-            data_dir, lock, headless=args.headless, gui=str(gui), demo=demo, settings_dir=settings_dir
+            data_dir, lock, headless=args.headless, gui=gui, demo=demo, settings_dir=settings_dir
         )
     finally:
         lock.release()
+
+
+def library_fault(error: BaseException, data_dir: Path) -> SchemaError:
+    """The person's sentence for a start-up fault, as the SchemaError every launch path
+    shows and exits 2 on; ``error`` itself, re-raised, when it is none we can explain."""
+    from webapp.launch import explain_fault
+
+    fault = explain_fault(error, data_dir)
+    if fault is None:
+        raise error
+    return fault
+
+
+def refuse(problem: SchemaError, headless: bool, gui: str) -> int:
+    """Say why the library can't open before anything was opened: on stderr, and in a
+    window showing only that (as a library that fails later is explained)."""
+    if logging.getLogger().handlers:  # else logging's last resort would print it again
+        log.error("%s", problem, extra=FILE_ONLY)
+    complain(str(problem))
+    if not headless:
+        from desktop.window import GuiUnavailable, run_window
+
+        def fail() -> str:
+            raise problem
+
+        with suppress(GuiUnavailable, SchemaError):
+            run_window(fail, gui=gui)
+    return EXIT_SCHEMA
 
 
 class LocalLaunch:
@@ -181,6 +215,10 @@ class LocalLaunch:
                 return self.url
             try:
                 return self._prepare()
+            except SchemaError:
+                raise
+            except Exception as error:  # a fault the person can fix, or a bug (re-raised)
+                raise library_fault(error, self.data_dir) from error
             finally:
                 startup_gc.resume()
 
@@ -237,8 +275,6 @@ def _serve_local(
     demo: bool = False,
     settings_dir: Path | None = None,
 ) -> int:
-    from webapp.launch import SchemaError
-
     launch = LocalLaunch(data_dir, lock, demo, settings_dir or data_dir)
     stop = threading.Event()
     status = EXIT_OK
@@ -252,7 +288,7 @@ def _serve_local(
             else:
                 status = _show_window_or_browser(launch, gui, stop)
     except SchemaError as problem:
-        log.error("%s", problem)
+        log.error("%s", problem, extra=FILE_ONLY)
         complain(str(problem))
         return EXIT_SCHEMA
     finally:
@@ -291,6 +327,31 @@ def _show_window_or_browser(launch: LocalLaunch, gui: str, stop: threading.Event
 
 
 def run_server(args: argparse.Namespace) -> int:
+    """``serve``: the same instance lock as a desktop launch (one opener per library, or
+    one would migrate the database under the other), then :func:`_run_server`."""
+    from webapp.launch import data_dir_for
+
+    data_dir = data_dir_for(args.serve_data_dir or args.data_dir)
+    lock = InstanceLock(data_dir, role="server")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except AlreadyRunning as running:
+        complain(str(running))
+        return EXIT_ALREADY_RUNNING
+    except OSError as error:
+        complain(str(library_fault(error, data_dir)))
+        return EXIT_SCHEMA
+    try:
+        return _run_server(args, lock)
+    except Exception as error:  # a start-up fault the person can fix, or a bug (re-raised)
+        complain(str(library_fault(error, data_dir)))
+        return EXIT_SCHEMA
+    finally:
+        lock.release()
+
+
+def _run_server(args: argparse.Namespace, lock: InstanceLock) -> int:
     from webapp import create_app
     from webapp.launch import (
         SchemaError,
@@ -319,6 +380,7 @@ def run_server(args: argparse.Namespace) -> int:
     except OSError as error:
         complain(f"Cannot listen on {args.host}:{args.port}: {error.strerror or error}")
         return EXIT_ERROR
+    lock.publish(url=server.url)
     stop = threading.Event()
     try:
         with stop_signals(stop.set):

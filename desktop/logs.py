@@ -18,6 +18,11 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 SECRET_IN_URL = re.compile(r"(token=)[^&#\s'\"]+")
 
 
+#: ``extra=`` for a record whose message the person is shown anyway (by ``complain``):
+#: logged to the file, not repeated on stderr.
+FILE_ONLY = {"file_only": True}
+
+
 def redact(text: str) -> str:
     """``text`` with every URL's ``token=`` value replaced by an ellipsis."""
     return SECRET_IN_URL.sub(r"\1…", text)
@@ -28,6 +33,19 @@ class RedactingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
+
+
+class ConsoleFormatter(RedactingFormatter):
+    """One line per record on the terminal: the traceback goes to the log file only (a
+    person gets the sentence; the maintainer reads the file)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        kept = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = kept
 
 
 def redact_every_record() -> None:
@@ -61,7 +79,8 @@ class LogFile(RotatingFileHandler):
         if not LogFile._complained and sys.stderr is not None and not isinstance(sys.stderr, LogStream):
             LogFile._complained = True
             error = sys.exc_info()[1]
-            print(f"Shelfmark cannot write its log {self.baseFilename}: {error}", file=sys.stderr)
+            reason = getattr(error, "strerror", None) or error
+            print(f"Shelfmark cannot write its log {self.baseFilename} ({reason}).", file=sys.stderr)
 
 
 def configure_logging(log_dir: Path, verbose: bool = False) -> Path:
@@ -77,7 +96,9 @@ def configure_logging(log_dir: Path, verbose: bool = False) -> Path:
     if sys.stderr is not None and not isinstance(sys.stderr, LogStream):  # None when windowed
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(logging.DEBUG if verbose else logging.WARNING)
-        console.setFormatter(RedactingFormatter("%(levelname)s: %(message)s"))
+        console_format = RedactingFormatter if verbose else ConsoleFormatter
+        console.setFormatter(console_format("%(levelname)s: %(message)s"))
+        console.addFilter(lambda record: not getattr(record, "file_only", False))
         root.addHandler(console)
     root.setLevel(logging.INFO)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

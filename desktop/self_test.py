@@ -24,7 +24,7 @@ from flask import Flask
 
 from desktop.instance_lock import AlreadyRunning, InstanceLock
 from desktop.launcher import EXIT_ERROR, EXIT_OK, complain, entry_url, say
-from desktop.logs import configure_logging
+from desktop.logs import FILE_ONLY, configure_logging
 from desktop.server import LocalServer
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def run_self_test(data_dir: str | None = None, verbose: bool = False) -> int:
             configure_logging(library / "logs", verbose)
             check_library(library)
         except CheckFailed as problem:
-            log.error("Self-test failed: %s", problem)
+            log.error("Self-test failed: %s", problem, extra=FILE_ONLY)
             complain(f"self-test FAILED: {problem}")
             return EXIT_ERROR
         finally:

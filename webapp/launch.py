@@ -20,6 +20,7 @@ from webapp.config import (
     environment_overrides,
     resolve_data_dir,
 )
+from webapp.library_faults import LibraryUnavailable, explain
 from webapp.schema_errors import DatabaseTooNew, SchemaError, UpgradeFailed
 
 if TYPE_CHECKING:
@@ -29,12 +30,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DatabaseTooNew",
+    "LibraryUnavailable",
     "ProfileNotFound",
     "SchemaError",
     "UpgradeFailed",
     "data_dir_for",
     "demo_data_dir",
     "ensure_owner",
+    "explain_fault",
     "fill_demo_library",
     "launcher_setting",
     "log_dir_for",
@@ -70,6 +73,12 @@ def demo_data_dir() -> Path:
     """``--demo``'s library: platformdirs' data folder for "Shelfmark Demo", beside the
     real one (e.g. ~/.local/share/Shelfmark Demo), so a demo never touches real data."""
     return Path(platformdirs.user_data_dir(f"{APP_NAME} Demo", appauthor=False))
+
+
+def explain_fault(error: BaseException, data_dir: Path) -> LibraryUnavailable | None:
+    """The person's sentence for a start-up fault (damaged library, read-only folder,
+    full disk...), or None for anything else (see :mod:`webapp.library_faults`)."""
+    return explain(error, data_dir)
 
 
 def upgrade_with_backup(app: Flask) -> UpgradeResult | None:
