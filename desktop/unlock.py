@@ -9,10 +9,47 @@ from __future__ import annotations
 
 import argparse
 
-from desktop.launcher import EXIT_ERROR, EXIT_OK, EXIT_SCHEMA, complain, say
+from desktop.instance_lock import AlreadyRunning, InstanceLock
+from desktop.launcher import (
+    EXIT_ALREADY_RUNNING,
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_SCHEMA,
+    complain,
+    library_fault,
+    say,
+)
 
 
 def run_unlock(args: argparse.Namespace) -> int:
+    """Under the library's instance lock: a running Shelfmark must not have its
+    database changed (and perhaps migrated) by a second process."""
+    from webapp.config import DATABASE_FILE
+    from webapp.launch import data_dir_for
+
+    data_dir = data_dir_for(args.unlock_data_dir or args.data_dir)
+    if not (data_dir / DATABASE_FILE).is_file():
+        complain(f"There is no Shelfmark library in {data_dir}.")
+        return EXIT_ERROR
+    lock = InstanceLock(data_dir, role="unlock")
+    try:
+        lock.acquire()
+    except AlreadyRunning as running:
+        complain(str(running))
+        return EXIT_ALREADY_RUNNING
+    except OSError as error:
+        complain(str(library_fault(error, data_dir)))
+        return EXIT_SCHEMA
+    try:
+        return _unlock(args)
+    except Exception as error:  # a fault the person can fix, or a bug (re-raised)
+        complain(str(library_fault(error, data_dir)))
+        return EXIT_SCHEMA
+    finally:
+        lock.release()
+
+
+def _unlock(args: argparse.Namespace) -> int:
     from webapp import create_app
     from webapp.config import DATABASE_FILE
     from webapp.launch import (
