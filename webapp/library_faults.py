@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-from webapp.config import DATABASE_FILE, SETTINGS_FILE
+from webapp.config import DATABASE_FILE, SETTINGS_FILE, SecretKeyDamaged
 from webapp.schema_errors import SchemaError
 
 __all__ = ["LibraryUnavailable", "check_library_file", "explain", "newest_good_backup"]
@@ -124,6 +124,11 @@ def explain(error: BaseException, data_dir: Path) -> LibraryUnavailable | None:
             found = _explain_sqlite(cause, data_dir, database)
         elif isinstance(cause, OSError):
             found = _explain_os(cause, data_dir)
+        elif isinstance(cause, SecretKeyDamaged):
+            found = LibraryUnavailable(
+                f"{cause.path} holds no usable key; delete it and Shelfmark will make a new one "
+                "(everyone will have to sign in again)."
+            )
         elif isinstance(cause, tomllib.TOMLDecodeError):
             found = LibraryUnavailable(
                 f"{data_dir / SETTINGS_FILE} is not valid TOML ({cause}); correct it, or move it away "
@@ -158,9 +163,14 @@ def _explain_sqlite(error: sqlite3.Error, data_dir: Path, database: Path) -> Lib
 def _explain_os(error: OSError, data_dir: Path) -> LibraryUnavailable | None:
     if error.errno in DISK_FULL:
         return disk_full(data_dir)
-    if error.errno in NOT_WRITABLE:
+    if error.errno == errno.EROFS:
         place = Path(error.filename).parent if error.filename else data_dir
         return not_writable(place, (error.strerror or str(error)).lower())
+    if error.errno in NOT_WRITABLE:
+        return LibraryUnavailable(
+            f"Shelfmark is not allowed to use {error.filename or data_dir} (permission denied), so it "
+            "has changed nothing; give your account access to it, or choose another folder with --data-dir."
+        )
     if error.errno in (errno.ENOTDIR, errno.EEXIST) and data_dir.exists() and not data_dir.is_dir():
         return LibraryUnavailable(
             f"{data_dir} is a file, not a folder; choose a folder for the library with --data-dir."

@@ -269,3 +269,32 @@ def test_a_library_locked_by_another_program_is_named(good_database, tmp_path) -
         f"Your library {database} is locked by another program; close that program "
         "(a database browser, a backup or sync tool) and start Shelfmark again."
     )
+
+
+def test_a_malformed_settings_file_is_named(good_database, tmp_path) -> None:
+    database = library_with(tmp_path / "library", good_database)
+    (database.parent / "settings.toml").write_text("gui = \n")
+
+    said = refused(run(database.parent))
+
+    assert said.startswith(f"{database.parent / 'settings.toml'} is not valid TOML (")
+    assert said.endswith("; correct it, or move it away to use the default settings.")
+    assert_untouched(database, good_database)
+
+
+@pytest.mark.parametrize("key", ["empty", "not text", "too short", "a folder"])
+def test_a_secret_key_file_with_no_usable_key_is_refused(good_database, tmp_path, key) -> None:
+    database = library_with(tmp_path / "library", good_database)
+    secret_key = database.parent / "secret_key"
+    if key == "a folder":
+        secret_key.mkdir()
+    else:
+        secret_key.write_bytes({"empty": b"", "not text": b"\xff\xfe" * 40, "too short": b"abc"}[key])
+
+    said = refused(run(database.parent))
+
+    assert said == (
+        f"{secret_key} holds no usable key; delete it and Shelfmark will make a new one "
+        "(everyone will have to sign in again)."
+    )
+    assert_untouched(database, good_database)
