@@ -94,3 +94,24 @@ def test_one_opener_per_library_whichever_way_it_is_opened(launcher, tmp_path, f
     assert result.stdout == ""
     assert holder.stop(signal.SIGTERM) == 0
     assert not (library / "shelfmark.lock").exists()
+
+
+def test_flask_db_upgrade_waits_its_turn_too(launcher, tmp_path) -> None:
+    library = tmp_path / "library"
+    holder = launcher(library, "--headless")
+    holder_serving(library, holder.process)
+    environment = {key: value for key, value in os.environ.items() if key != "SHELFMARK_DATA_DIR"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={**environment, "SHELFMARK_DATA_DIR": str(library)},
+    )
+
+    assert result.returncode == 3, result.stderr
+    assert f"already running on {library} (process {holder.process.pid}, desktop," in result.stderr
+    assert "Traceback" not in result.stderr
+    assert holder.stop(signal.SIGTERM) == 0
