@@ -298,3 +298,34 @@ def test_a_secret_key_file_with_no_usable_key_is_refused(good_database, tmp_path
         "(everyone will have to sign in again)."
     )
     assert_untouched(database, good_database)
+
+
+@pytest.fixture(scope="module")
+def database_before_the_last_migration(tmp_path_factory) -> bytes:
+    """A library one schema behind: opening it means a backup, then an upgrade."""
+    from tests.integration.migration_helpers import migrate_to, revisions_oldest_first
+    from webapp import create_app
+    from webapp.launch import shutdown
+
+    folder = tmp_path_factory.mktemp("older")
+    app = create_app({"DATA_DIR": str(folder), "MODE": "desktop"})
+    migrate_to(app, revisions_oldest_first(app)[-2])
+    shutdown(app)
+    return (folder / "shelfmark.db").read_bytes()
+
+
+def test_a_full_disk_before_an_upgrade_leaves_no_half_backup(
+    database_before_the_last_migration, full_disk
+) -> None:
+    database = library_with(full_disk / "library", database_before_the_last_migration)
+    (database.parent / "secret_key").write_text("k" * 64)
+    (database.parent / "logs").mkdir()
+    fill(full_disk)
+    filler = full_disk / "filler"
+    os.truncate(filler, filler.stat().st_size - 48 * 1024)  # room for the lock and log, not a backup
+
+    said = refused(run(database.parent))
+
+    assert said.startswith(f"The disk holding {database.parent} is full")
+    assert_untouched(database, database_before_the_last_migration)
+    assert list((database.parent / "backups").glob("*")) == []
