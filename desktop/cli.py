@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from webapp.version import __version__
 
@@ -20,6 +20,23 @@ def _data_dir_option(default: object) -> argparse.ArgumentParser:
         help="use this folder for the library (default: the platform's data folder, or SHELFMARK_DATA_DIR)",
     )
     return option
+
+
+def number_between(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high], or a one-line usage error
+    (waitress would take ``--threads 0`` and then never answer, and a port over 65535
+    ends in a traceback from the socket layer)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,8 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run as a multi-user server where everyone signs in", parents=in_subcommand
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--port", type=number_between(0, 65535), default=8080, help="port to listen on (default 8080)"
+    )
+    serve.add_argument("--threads", type=number_between(1, 256), default=8, help="worker threads (default 8)")
     unlock = sub.add_parser(
         "unlock",
         help="remove a forgotten password from a profile of this computer's library",

@@ -16,13 +16,15 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import startup_gc
-from desktop.instance_lock import AlreadyRunning, InstanceLock
-from desktop.logs import configure_logging
+from desktop.logs import FILE_ONLY, LogStream, configure_logging
 from desktop.server import LocalServer
+from webapp.launch import AlreadyRunning, InstanceLock
+from webapp.schema_errors import SchemaError
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -41,6 +43,58 @@ def say(message: str) -> None:
     """One line for the person at the terminal (stdout may be None when windowed)."""
     if sys.stdout is not None:
         print(message, flush=True)
+
+
+def show_secret(line: str, terminal_only: bool = False) -> bool:
+    """Print a line that carries the launch secret, but only to a real stdout: a
+    windowed build's stdout is a LogStream into the log file, and no log may keep the
+    secret (SECURITY.md, 3). ``terminal_only`` also refuses a pipe or a file (a program
+    started from a desktop menu has its stdout in the system journal). True if printed."""
+    stream = sys.stdout
+    if stream is None or isinstance(stream, LogStream):
+        return False
+    if terminal_only and not stream.isatty():
+        return False
+    print(line, file=stream, flush=True)
+    return True
+
+
+@contextmanager
+def output_discarded() -> Iterator[None]:
+    """While this lasts, file descriptors 1 and 2 (inherited by any program started)
+    point at the null device; a browser or xdg-open that fails says so quoting the URL,
+    and its stderr may be a log."""
+    if os.name != "posix":
+        yield
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved: dict[int, int | None] = {}
+    for fd in (1, 2):
+        try:
+            saved[fd] = os.dup(fd)
+        except OSError:  # closed: leave it closed afterwards
+            saved[fd] = None
+        os.dup2(devnull, fd)
+    try:
+        yield
+    finally:
+        for fd, copy in saved.items():
+            if copy is None:
+                os.close(fd)
+            else:
+                os.dup2(copy, fd)
+                os.close(copy)
+        if devnull not in saved:
+            os.close(devnull)
+
+
+def open_in_browser(url: str) -> bool:
+    """The system browser on ``url``, its output sent nowhere; False if there is none."""
+    with output_discarded():
+        return webbrowser.open(url)
 
 
 def complain(message: str) -> None:
@@ -81,19 +135,53 @@ def run_desktop(args: argparse.Namespace) -> int:
 
     demo = bool(getattr(args, "demo", False))
     settings = resolve_launch(args.data_dir, demo=demo, gui=args.gui)
-    data_dir = settings.make_data_dir()
+    data_dir, gui = settings.data_dir, settings.gui
     lock = InstanceLock(data_dir)
     try:
+        settings.make_data_dir()
         lock.acquire()
     except AlreadyRunning as running:
         complain(str(running))
         return EXIT_ALREADY_RUNNING
+    except OSError as error:
+        return refuse(library_fault(error, data_dir), headless=args.headless, gui=gui)
     try:
-        log_file = configure_logging(settings.log_dir, args.verbose)
+        try:
+            log_file = configure_logging(settings.log_dir, args.verbose)
+        except OSError as error:
+            return refuse(library_fault(error, data_dir), headless=args.headless, gui=gui)
         log.info("Shelfmark starting with data in %s (log %s)", data_dir, log_file)
         return _serve_local(settings, lock, headless=args.headless, demo=demo)
     finally:
         lock.release()
+
+
+def library_fault(error: BaseException, data_dir: Path) -> SchemaError:
+    """The person's sentence for a start-up fault, as the SchemaError every launch path
+    shows and exits 2 on; ``error`` itself, re-raised, when it is none we can explain."""
+    from webapp.launch import explain_fault
+
+    fault = explain_fault(error, data_dir)
+    if fault is None:
+        raise error
+    return fault
+
+
+def refuse(problem: SchemaError, headless: bool, gui: str) -> int:
+    """Say why the library can't open before anything was opened: on stderr, and in a
+    window showing only that (as a library that fails later is explained)."""
+    if logging.getLogger().handlers:  # else logging's last resort would print it again
+        log.error("%s", problem, extra=FILE_ONLY)
+    complain(str(problem))
+    if not headless:
+        from desktop.window import GuiUnavailable, run_window
+
+        def fail() -> str:
+            raise problem
+
+        with suppress(GuiUnavailable, SchemaError):
+            run_window(fail, gui=gui)
+    return EXIT_SCHEMA
 
 
 class LocalLaunch:
@@ -118,6 +206,10 @@ class LocalLaunch:
                 return self.url
             try:
                 return self._prepare()
+            except SchemaError:
+                raise
+            except Exception as error:  # a fault the person can fix, or a bug (re-raised)
+                raise library_fault(error, self.data_dir) from error
             finally:
                 startup_gc.resume()
 
@@ -167,48 +259,88 @@ def exit_despite_stuck_threads(status: int, grace: float = 5.0) -> None:
 
 
 def _serve_local(settings: LaunchSettings, lock: InstanceLock, headless: bool, demo: bool = False) -> int:
-    from webapp.launch import SchemaError
-
     launch = LocalLaunch(settings, lock, demo)
     stop = threading.Event()
+    status = EXIT_OK
     try:
         with stop_signals(stop.set):
             if headless:
-                say(launch.prepare())
+                url = launch.prepare()
+                if not show_secret(url):
+                    log.warning("Serving on %s; no standard output to print its address to", origin(url))
                 wait_until(stop)
             else:
-                _show_window_or_browser(launch, stop)
+                status = _show_window_or_browser(launch, stop)
     except SchemaError as problem:
-        log.error("%s", problem)
+        log.error("%s", problem, extra=FILE_ONLY)
         complain(str(problem))
         return EXIT_SCHEMA
     finally:
         launch.close()
-    return EXIT_OK
+    return status
 
 
-def _show_window_or_browser(launch: LocalLaunch, stop: threading.Event) -> None:
+def origin(url: str) -> str:
+    """``http://host:port`` of a URL: what may be logged of the entry URL."""
+    return "/".join(url.split("/")[:3])
+
+
+def _show_window_or_browser(launch: LocalLaunch, stop: threading.Event) -> int:
     from desktop.window import GuiUnavailable, run_window
     from desktop.window_state import STATE_FILE
 
+    size_file = launch.settings.settings_dir / STATE_FILE
     try:
-        size_file = launch.settings.settings_dir / STATE_FILE
         run_window(launch.prepare, gui=launch.settings.gui, stop=stop, size_file=size_file)
     except GuiUnavailable as reason:
         log.info("No window: %s", reason)
         url = launch.prepare()
-        say(f"Shelfmark could not open its window ({reason}); opening it in your browser instead:")
-        say(url)
-        webbrowser.open(url)
+        say(f"Shelfmark could not open its window ({reason}); opening it in your browser instead.")
+        shown = show_secret(url, terminal_only=True)
+        if not open_in_browser(url):
+            if not shown:
+                complain(
+                    "There is no browser to open it in either; "
+                    "start Shelfmark with --headless in a terminal and open the address it prints."
+                )
+                return EXIT_ERROR
+            log.info("No browser to open; the address was shown on the terminal")
+        else:
+            log.info("Opened %s in the browser", origin(url))
         wait_until(stop)
+    return EXIT_OK
 
 
 def run_server(args: argparse.Namespace) -> int:
-    from webapp import create_app
-    from webapp.launch import SchemaError, resolve_launch, server_notes, shutdown, upgrade_with_backup
+    """``serve``: the same instance lock as a desktop launch (one opener per library, or
+    one would migrate the database under the other), then :func:`_run_server`."""
+    from webapp.launch import resolve_launch
 
     settings = resolve_launch(args.data_dir)
-    data_dir = settings.make_data_dir()
+    data_dir = settings.data_dir
+    lock = InstanceLock(data_dir, role="server")
+    try:
+        settings.make_data_dir()
+        lock.acquire()
+    except AlreadyRunning as running:
+        complain(str(running))
+        return EXIT_ALREADY_RUNNING
+    except OSError as error:
+        complain(str(library_fault(error, data_dir)))
+        return EXIT_SCHEMA
+    try:
+        return _run_server(args, settings, lock)
+    except Exception as error:  # a start-up fault the person can fix, or a bug (re-raised)
+        complain(str(library_fault(error, data_dir)))
+        return EXIT_SCHEMA
+    finally:
+        lock.release()
+
+
+def _run_server(args: argparse.Namespace, settings: LaunchSettings, lock: InstanceLock) -> int:
+    from webapp import create_app
+    from webapp.launch import SchemaError, server_notes, shutdown, upgrade_with_backup
+
     configure_logging(settings.log_dir, args.verbose)
     app = create_app({"MODE": "server", "SERVER_HOST": args.host}, launch=settings)
     try:
@@ -224,13 +356,14 @@ def run_server(args: argparse.Namespace) -> int:
     except OSError as error:
         complain(f"Cannot listen on {args.host}:{args.port}: {error.strerror or error}")
         return EXIT_ERROR
+    lock.publish(url=server.url)
     stop = threading.Event()
     try:
         with stop_signals(stop.set):
             version = app.config["VERSION"]
-            say(f"Shelfmark {version} serving on {server.url}/ (data in {data_dir}); Ctrl+C stops.")
-            for line in server_notes(app, server.port):  # the set-up link: terminal only
-                say(line)
+            say(f"Shelfmark {version} serving on {server.url}/ (data in {settings.data_dir}); Ctrl+C stops.")
+            for line in server_notes(app, server.port):  # the set-up link: never into a log file
+                show_secret(line)
             wait_until(stop)
     finally:
         server.stop()

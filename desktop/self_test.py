@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from desktop.instance_lock import AlreadyRunning, InstanceLock
 from desktop.launcher import EXIT_ERROR, EXIT_OK, complain, entry_url, say
-from desktop.logs import configure_logging
+from desktop.logs import FILE_ONLY, configure_logging
 from desktop.server import LocalServer
+from webapp.launch import AlreadyRunning, InstanceLock
 
 if TYPE_CHECKING:
     from webapp.launch import LaunchSettings
@@ -74,18 +74,21 @@ def _library(data_dir: str | None) -> Iterator[Path]:
         yield path
 
 
-def fetch(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, int]:
-    """GET ``url`` following redirects; the final status and body size, or CheckFailed."""
+def fetch(opener: urllib.request.OpenerDirector, url: str, shown: str | None = None) -> tuple[int, int]:
+    """GET ``url`` following redirects; the final status and body size, or CheckFailed
+    whose message names the URL as ``shown`` (the entry URL's secret must not reach the
+    report or the log)."""
+    shown = shown or url
     try:
         with opener.open(url, timeout=REQUEST_TIMEOUT) as response:
             body = response.read()
             status = int(response.status)
     except urllib.error.HTTPError as error:
-        raise CheckFailed(f"GET {url} answered {error.code} {error.reason}") from error
+        raise CheckFailed(f"GET {shown} answered {error.code} {error.reason}") from error
     except OSError as error:
-        raise CheckFailed(f"GET {url} failed: {error}") from error
+        raise CheckFailed(f"GET {shown} failed: {error}") from error
     if not 200 <= status < 300:
-        raise CheckFailed(f"GET {url} answered {status}")
+        raise CheckFailed(f"GET {shown} answered {status}")
     return status, len(body)
 
 
@@ -118,8 +121,8 @@ def check_server(app: Flask, server: LocalServer, pages: tuple[str, ...] = PAGES
     entry = entry_url(app, server)
     steps = [("enter", entry)] + [("page ", server.url + page) for page in pages]
     for what, url in steps:
-        status, size = fetch(opener, url)
         shown = "/auth/launch?token=…" if url == entry else url.removeprefix(server.url)
+        status, size = fetch(opener, url, shown)
         report.append(f"ok   {what} GET {shown} -> {status} ({size} bytes)")
     return report
 
@@ -141,7 +144,7 @@ def run_self_test(data_dir: str | None = None, verbose: bool = False) -> int:
             configure_logging(settings.log_dir, verbose)
             check_library(settings)
         except CheckFailed as problem:
-            log.error("Self-test failed: %s", problem)
+            log.error("Self-test failed: %s", problem, extra=FILE_ONLY)
             complain(f"self-test FAILED: {problem}")
             return EXIT_ERROR
         finally:

@@ -13,9 +13,31 @@ import threading
 from typing import Any
 
 from waitress import wasyncore
+from waitress.adjustments import Adjustments
 from waitress.server import create_server
 
 log = logging.getLogger(__name__)
+
+#: How long the server loop waits in ``select()`` for something to happen, in whole
+#: seconds: waitress reads this setting with ``int()``, so 0.25 became 0 and the loop
+#: spun a whole core while idle. Shutdown never waits for it: stop() wakes the loop.
+LOOP_TIMEOUT_SECONDS = 1
+
+
+def waitress_settings(**settings: Any) -> dict[str, Any]:
+    """``settings`` for waitress, refused if waitress would read any of them as
+    something else: it converts each one (``int``, ``asbool``, ...) without a word, so
+    a float, a string or a typo'd boolean would quietly become a different server."""
+    adjusted = Adjustments(**settings)
+    changed = {
+        name: (value, getattr(adjusted, name))
+        for name, value in settings.items()
+        if getattr(adjusted, name) != value or type(getattr(adjusted, name)) is not type(value)
+    }
+    if changed:
+        described = ", ".join(f"{name}={sent!r} would be {read!r}" for name, (sent, read) in changed.items())
+        raise ValueError(f"waitress would change these settings: {described}")
+    return settings
 
 
 class LocalServer:
@@ -30,15 +52,15 @@ class LocalServer:
         self._stopping = threading.Event()
 
     def start(self) -> None:
-        self._server = create_server(
-            self.app,
+        settings = waitress_settings(
             host=self.host,
             port=self.requested_port,
             threads=self.threads,
             ident="Shelfmark",
-            asyncore_loop_timeout=0.25,
+            asyncore_loop_timeout=LOOP_TIMEOUT_SECONDS,
             clear_untrusted_proxy_headers=True,
         )
+        self._server = create_server(self.app, **settings)
         self._thread = threading.Thread(target=self._serve, name="shelfmark-server", daemon=True)
         self._thread.start()
         log.info("Serving on %s", self.url)
@@ -81,7 +103,7 @@ class LocalServer:
         except OSError as error:
             # The trigger's pipe is already closed (EBADF, seen once in CI; we have not
             # found who closes it). The loop can't be woken, so close what is left from
-            # here; the loop sees an empty map within its 0.25 s poll and ends.
+            # here; the loop sees an empty map within its timeout (LOOP_TIMEOUT_SECONDS) and ends.
             log.warning("Could not wake the server loop (%s); closing its sockets directly", error)
             wasyncore.close_all(server._map, ignore_all=True)
             # The trigger's own close stopped at the dead descriptor; finish it, so its

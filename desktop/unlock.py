@@ -8,27 +8,63 @@ may take the lock off from the command line and set a new password in Settings.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from desktop.launcher import EXIT_ERROR, EXIT_OK, EXIT_SCHEMA, complain, say
+from desktop.launcher import (
+    EXIT_ALREADY_RUNNING,
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_SCHEMA,
+    complain,
+    library_fault,
+    say,
+)
+from webapp.launch import AlreadyRunning, InstanceLock
+
+if TYPE_CHECKING:
+    from webapp.launch import LaunchSettings
 
 
 def run_unlock(args: argparse.Namespace) -> int:
-    from webapp import create_app
+    """Under the library's instance lock: a running Shelfmark must not have its
+    database changed (and perhaps migrated) by a second process."""
     from webapp.config import DATABASE_FILE
-    from webapp.launch import (
-        ProfileNotFound,
-        SchemaError,
-        remove_profile_password,
-        resolve_launch,
-        shutdown,
-        upgrade_with_backup,
-    )
+    from webapp.launch import resolve_launch
 
     settings = resolve_launch(args.data_dir)
     data_dir = settings.data_dir
     if not (data_dir / DATABASE_FILE).is_file():
         complain(f"There is no Shelfmark library in {data_dir}.")
         return EXIT_ERROR
+    lock = InstanceLock(data_dir, role="unlock")
+    try:
+        lock.acquire()
+    except AlreadyRunning as running:
+        complain(str(running))
+        return EXIT_ALREADY_RUNNING
+    except OSError as error:
+        complain(str(library_fault(error, data_dir)))
+        return EXIT_SCHEMA
+    try:
+        return _unlock(args, settings)
+    except Exception as error:  # a fault the person can fix, or a bug (re-raised)
+        complain(str(library_fault(error, data_dir)))
+        return EXIT_SCHEMA
+    finally:
+        lock.release()
+
+
+def _unlock(args: argparse.Namespace, settings: LaunchSettings) -> int:
+    from webapp import create_app
+    from webapp.launch import (
+        ProfileNotFound,
+        SchemaError,
+        remove_profile_password,
+        shutdown,
+        upgrade_with_backup,
+    )
+
+    data_dir = settings.data_dir
     app = create_app({"MODE": "desktop"}, launch=settings)
     try:
         upgrade_with_backup(app)

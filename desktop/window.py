@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop.logs import FILE_ONLY
 from desktop.window_state import load_window_size, save_window_size
 
 log = logging.getLogger(__name__)
@@ -162,7 +163,7 @@ def run_window(
             url = prepare()
         except BaseException as problem:  # shown in the window, re-raised after it closes
             failure.append(problem)
-            log.error("Start-up failed: %s", problem)
+            log.error("Start-up failed: %s", problem, extra=FILE_ONLY)
             window.events.loaded.wait(15)  # as below: never navigate mid-load
             window.load_html(ERROR_PAGE.format(message=html.escape(str(problem))))
             return

@@ -12,6 +12,7 @@ the environment; the launcher hands that one :class:`LaunchSettings` to ``create
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tomllib
@@ -185,11 +186,33 @@ def read_settings_file(data_dir: Path) -> dict[str, Any]:
         return {key.upper(): value for key, value in tomllib.load(handle).items()}
 
 
+class SecretKeyDamaged(ValueError):
+    """The data directory's secret key file is there but holds no usable key (empty, not
+    text, a folder): signing sessions with it would fail or be weak, so we refuse."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+#: The shortest stored key accepted (we write 64 hex digits, 256 bits).
+SECRET_KEY_MIN_LENGTH = 32
+
+
 def load_secret_key(data_dir: Path) -> str:
     """Generated once per data directory and kept there with mode 0600, never in the repo."""
     path = data_dir / SECRET_KEY_FILE
-    if path.is_file():
-        return path.read_text(encoding="ascii").strip()
+    if path.exists():
+        try:
+            key = path.read_text(encoding="ascii").strip()
+        except (UnicodeDecodeError, IsADirectoryError):
+            raise SecretKeyDamaged(path) from None
+        if len(key) < SECRET_KEY_MIN_LENGTH:
+            raise SecretKeyDamaged(path)
+        if os.name == "posix" and path.stat().st_mode & 0o077:
+            with contextlib.suppress(OSError):  # e.g. a read-only folder: still usable
+                path.chmod(0o600)  # copied or restored with looser permissions
+        return key
     key = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from webapp.config import LaunchSettings, resolve_launch
+from webapp.instance_lock import AlreadyRunning, InstanceLock
+from webapp.library_faults import LibraryUnavailable, explain
 from webapp.schema_errors import DatabaseTooNew, SchemaError, UpgradeFailed
 
 if TYPE_CHECKING:
@@ -20,12 +22,16 @@ if TYPE_CHECKING:
     from webapp.schema_upgrade import UpgradeResult
 
 __all__ = [
+    "AlreadyRunning",
     "DatabaseTooNew",
+    "InstanceLock",
     "LaunchSettings",
+    "LibraryUnavailable",
     "ProfileNotFound",
     "SchemaError",
     "UpgradeFailed",
     "ensure_owner",
+    "explain_fault",
     "fill_demo_library",
     "open_desktop_gate",
     "remove_profile_password",
@@ -34,6 +40,12 @@ __all__ = [
     "shutdown",
     "upgrade_with_backup",
 ]
+
+
+def explain_fault(error: BaseException, data_dir: Path) -> LibraryUnavailable | None:
+    """The person's sentence for a start-up fault (damaged library, read-only folder,
+    full disk...), or None for anything else (see :mod:`webapp.library_faults`)."""
+    return explain(error, data_dir)
 
 
 def upgrade_with_backup(app: Flask) -> UpgradeResult | None:

@@ -37,6 +37,26 @@ def migrate_extension(app: Flask) -> Migrate:
     return migrate
 
 
+class LibraryInUse(click.ClickException):
+    exit_code = 3  # as the launcher's second opener
+
+
+def hold_library_lock(app: Flask, context: click.Context) -> None:
+    """Migrate only a library no one else has open: the same instance lock the window,
+    ``serve`` and ``unlock`` take (webapp/instance_lock.py), held until
+    the command ends."""
+    from pathlib import Path
+
+    from webapp.instance_lock import AlreadyRunning, InstanceLock
+
+    lock = InstanceLock(Path(app.config["DATA_DIR"]), role="flask db")
+    try:
+        lock.acquire()
+    except AlreadyRunning as running:
+        raise LibraryInUse(str(running)) from None
+    context.call_on_close(lock.release)
+
+
 class MigrationCommands(click.Group):
     """``flask db``: resolves to Flask-Migrate's group when invoked, not when the app
     is built."""
@@ -50,9 +70,13 @@ class MigrationCommands(click.Group):
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
     ) -> click.Context:
-        if parent is not None:
-            migrate_extension(parent.ensure_object(ScriptInfo).load_app())
-        return self._real().make_context(info_name, args, parent=parent, **extra)
+        app = parent.ensure_object(ScriptInfo).load_app() if parent is not None else None
+        if app is not None:
+            migrate_extension(app)
+        context = self._real().make_context(info_name, args, parent=parent, **extra)
+        if app is not None:  # parsed (``--help`` has exited by now): a command will run
+            hold_library_lock(app, context)
+        return context
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return self._real().list_commands(ctx)

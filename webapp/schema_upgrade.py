@@ -20,6 +20,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 
 from webapp.extensions import db
+from webapp.library_faults import check_library_file, explain
 from webapp.migration_commands import migrate_extension
 from webapp.schema_errors import DatabaseTooNew, SchemaError, UpgradeFailed
 
@@ -142,6 +143,10 @@ def backup_sqlite(source: Path, backups_dir: Path, label: str) -> Path:
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
+    except sqlite3.Error:
+        dst.close()
+        target.unlink(missing_ok=True)  # half a backup (a full disk) is no backup
+        raise
     finally:
         dst.close()
         src.close()
@@ -174,7 +179,24 @@ def _already_at_head(app: Flask) -> bool:
 
 
 def upgrade_with_backup(app: Flask) -> UpgradeResult | None:
-    """Upgrade to head; None when nothing needed doing. Raises SchemaError subclasses."""
+    """Upgrade to head; None when nothing needed doing. Raises SchemaError subclasses:
+    LibraryUnavailable for what the person must fix (a damaged library file, a
+    read-only folder, a full disk; see :mod:`webapp.library_faults`)."""
+    try:
+        return _upgrade_with_backup(app)
+    except SchemaError:
+        raise
+    except Exception as exc:
+        fault = explain(exc, Path(app.config["DATA_DIR"]))
+        if fault is None:
+            raise
+        raise fault from exc
+
+
+def _upgrade_with_backup(app: Flask) -> UpgradeResult | None:
+    path = sqlite_path(app)
+    if path is not None:
+        check_library_file(path)
     if _already_at_head(app):
         return None
     from alembic import command
@@ -189,7 +211,6 @@ def upgrade_with_backup(app: Flask) -> UpgradeResult | None:
     if state.up_to_date:
         return None
 
-    path = sqlite_path(app)
     backup = None
     if path is not None and path.exists() and state.current is not None:
         backups_dir = Path(app.config["DATA_DIR"]) / "backups"
@@ -200,7 +221,8 @@ def upgrade_with_backup(app: Flask) -> UpgradeResult | None:
         with app.app_context():
             command.upgrade(alembic_config(app), "head")
     except Exception as exc:
-        log.exception("Upgrade from %s to %s failed", state.current, state.head)
+        # The person is told in one sentence (the SchemaError below); the file gets the traceback.
+        log.exception("Upgrade from %s to %s failed", state.current, state.head, extra={"file_only": True})
         with app.app_context():
             db.engine.dispose()
         if backup is not None and path is not None:
@@ -209,6 +231,9 @@ def upgrade_with_backup(app: Flask) -> UpgradeResult | None:
                 f"Shelfmark could not upgrade your library ({exc.__class__.__name__}: {exc}). "
                 f"It has been restored from the backup at {backup}; nothing was lost."
             ) from exc
+        fault = explain(exc, Path(app.config["DATA_DIR"]))
+        if fault is not None:
+            raise fault from exc
         raise UpgradeFailed(f"Shelfmark could not prepare its database: {exc}") from exc
     finally:
         with app.app_context():

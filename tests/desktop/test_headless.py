@@ -1,8 +1,12 @@
 """The launcher as a real subprocess in --headless mode."""
 
+import json
+import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,6 +43,23 @@ def test_headless_serves_on_loopback_only_and_stops_cleanly(running, sig) -> Non
     assert not (running.data_dir / "shelfmark.lock").exists()
     assert not (running.data_dir / "shelfmark.instance.json").exists()
     assert not (running.data_dir / "shelfmark.db-wal").exists()  # WAL checkpointed on close
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of every thread of ``pid`` so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_an_idle_launch_uses_almost_no_cpu(running) -> None:
+    url = running.read_url()
+    assert get(origin_of(url) + "/healthz")[0] == 200
+    pid = running.process.pid
+    before, started = cpu_seconds(pid), time.monotonic()
+    time.sleep(3)  # the idle interval being measured
+    used, elapsed = cpu_seconds(pid) - before, time.monotonic() - started
+    assert used / elapsed < 0.05, f"idle Shelfmark used {used:.2f} s of CPU in {elapsed:.2f} s"
+    assert running.stop(signal.SIGTERM) == 0
 
 
 def test_a_second_launch_on_the_same_library_is_refused(launcher, running, tmp_path) -> None:
@@ -83,11 +104,14 @@ def test_version_and_help() -> None:
 def test_without_a_display_it_says_so_and_serves_in_the_browser(launcher, tmp_path) -> None:
     fallback = launcher(tmp_path / "library", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "BROWSER": "true"})
     try:
-        url = fallback.read_url()
-        assert get(origin_of(url) + "/healthz")[0] == 200
+        fallback.wait_for_log("Opened http://127.0.0.1:")
+        origin = json.loads((fallback.data_dir / "shelfmark.instance.json").read_text())["url"]
+        assert get(origin + "/healthz")[0] == 200
     finally:
         assert fallback.stop(signal.SIGTERM) == 0
-    assert "could not open its window (GTK cannot open the display)" in fallback.first_lines[0]
+    said = fallback.process.stdout.read()
+    assert "could not open its window (GTK cannot open the display)" in said
+    assert "token=" not in said  # a pipe is not a terminal: it may be a log (see test_launch_secret)
 
 
 def test_a_stuck_toolkit_thread_does_not_keep_the_program_alive() -> None:

@@ -1,6 +1,7 @@
 """A real pywebview window (GTK, the Linux default) under Xvfb."""
 
 import json
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -75,3 +76,50 @@ def test_the_window_opens_at_the_size_it_last_closed_at(launcher, screen, tmp_pa
     assert screen.close_windows_of(app.process.pid) == 1
     assert app.process.wait(20) == 0
     assert json.loads((library / "window.json").read_text()) == {"width": 1000, "height": 700}
+
+
+def test_the_window_entry_secret_stays_out_of_the_log_even_with_pywebview_debugging(
+    launcher, screen, tmp_path
+) -> None:
+    env = {"DISPLAY": screen.name, "WAYLAND_DISPLAY": "", "PYWEBVIEW_LOG": "debug"}
+    app = launcher(tmp_path / "library", env=env)
+    app.wait_for_log("Window loaded a page")
+    app.process.terminate()
+    assert app.process.wait(20) == 0
+    log = app.log_file.read_text()
+    assert "Loading URL: http://127.0.0.1:" in log  # pywebview did log the entry URL...
+    assert re.search(r"token=[A-Za-z0-9_-]{20}", log + app.process.stderr.read()) is None  # ...redacted
+
+
+@pytest.mark.parametrize("fault", ["damaged library", "read-only folder"])
+def test_a_fault_found_before_or_after_the_lock_is_explained_in_the_window(
+    launcher, screen, tmp_path, fault
+) -> None:
+    import subprocess
+    import time
+
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "shelfmark.db").write_bytes(b"this is no database" * 100)
+    mounted = fault == "read-only folder"
+    if mounted:  # as root, permission bits stop nothing: a read-only bind mount does
+        if subprocess.run(["mount", "--bind", str(library), str(library)], capture_output=True).returncode:
+            pytest.skip("cannot bind-mount here")
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(library)], check=True)
+    try:
+        app = launcher(library, env={"DISPLAY": screen.name, "WAYLAND_DISPLAY": ""})
+        if not mounted:  # a read-only folder has no log to watch
+            app.wait_for_log("Window shows why the library could not open")
+        deadline = time.monotonic() + 30
+        while screen.window_titles_of(app.process.pid) != ["Shelfmark"]:
+            assert time.monotonic() < deadline and app.process.poll() is None, "no window"
+            time.sleep(0.1)
+        assert screen.screenshot_until_painted(tmp_path / "error.png", min_colours=100) >= 100
+        assert screen.close_windows_of(app.process.pid) == 1
+        assert app.process.wait(20) == 2
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(library)], check=True)
+    said = app.process.stderr.read()
+    assert ("cannot write to" if mounted else "is damaged") in said
+    assert "Traceback" not in said

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from desktop import startup_gc
-from desktop.instance_lock import InstanceLock
 from desktop.launcher import LocalLaunch
+from webapp.instance_lock import InstanceLock
 from webapp.launch import DatabaseTooNew, resolve_launch
 
 

@@ -24,11 +24,12 @@ class RunningInstance:
     pid: int | None
     url: str | None
     started: str | None
+    role: str | None = None
 
     def describe(self) -> str:
         parts = []
         if self.pid:
-            parts.append(f"process {self.pid}")
+            parts.append(f"process {self.pid}" + (f", {self.role}" if self.role else ""))
         if self.started:
             parts.append(f"started {self.started}")
         if self.url:
@@ -42,7 +43,7 @@ class AlreadyRunning(Exception):
         self.instance = instance
         super().__init__(
             f"Shelfmark is already running on {data_dir} ({instance.describe()}). "
-            "Use that window, or close it first."
+            "Use that one, or close it first."
         )
 
 
@@ -65,8 +66,13 @@ def _try_lock(handle: IO[bytes]) -> bool:
 
 
 class InstanceLock:
-    def __init__(self, data_dir: Path) -> None:
+    """Held by everything that opens a library for writing: the window, ``serve``,
+    ``unlock``, the self-test. ``role`` (e.g. "server") is what a refused second
+    opener is told is holding it."""
+
+    def __init__(self, data_dir: Path, role: str = "desktop") -> None:
         self.data_dir = data_dir
+        self.role = role
         self.lock_path = data_dir / LOCK_NAME
         self.info_path = data_dir / INFO_NAME
         self._handle: IO[bytes] | None = None
@@ -83,7 +89,11 @@ class InstanceLock:
             # we locked an orphan. Try again on the file that is there now.
             handle.close()
         self._handle = handle
-        self.publish(url=None)
+        try:
+            self.publish(url=None)
+        except OSError:  # e.g. a full disk: leave nothing behind that says we run
+            self.release()
+            raise
 
     def _still_current(self, handle: IO[bytes]) -> bool:
         try:
@@ -94,21 +104,27 @@ class InstanceLock:
         return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
 
     def publish(self, url: str | None) -> None:
+        """Say who holds the lock, for a refused second opener. ``url`` is an origin
+        only: this file is readable by others and must never hold a secret."""
         info: dict[str, Any] = {
             "pid": os.getpid(),
             "started": datetime.now().isoformat(timespec="seconds"),
             "url": url,
+            "role": self.role,
         }
         temporary = self.info_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(info), encoding="utf-8")
-        temporary.replace(self.info_path)
+        try:
+            temporary.write_text(json.dumps(info), encoding="utf-8")
+            temporary.replace(self.info_path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def read_info(self) -> RunningInstance:
         try:
             info = json.loads(self.info_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return RunningInstance(None, None, None)
-        return RunningInstance(info.get("pid"), info.get("url"), info.get("started"))
+        return RunningInstance(info.get("pid"), info.get("url"), info.get("started"), info.get("role"))
 
     def release(self) -> None:
         if self._handle is None:
