@@ -350,7 +350,8 @@ def _run_server(args: argparse.Namespace, settings: LaunchSettings, lock: Instan
         return EXIT_SCHEMA
     finally:
         startup_gc.resume()
-    server = LocalServer(app, host=args.host, port=args.port, threads=args.threads)
+    behind_proxy = bool(app.config["PROXY_COUNT"])
+    server = LocalServer(app, host=args.host, port=args.port, threads=args.threads, behind_proxy=behind_proxy)
     try:
         server.start()
     except OSError as error:

@@ -41,11 +41,22 @@ def waitress_settings(**settings: Any) -> dict[str, Any]:
 
 
 class LocalServer:
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        behind_proxy: bool = False,
+    ) -> None:
         self.app = app
         self.host = host
         self.requested_port = port
         self.threads = threads
+        #: serve behind a reverse proxy (PROXY_COUNT > 0): X-Forwarded-* reach the app,
+        #: whose ProxyFix believes only the configured number of hops. Otherwise waitress
+        #: drops them, so nobody talking to us directly can claim another address or scheme.
+        self.behind_proxy = behind_proxy
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
@@ -58,7 +69,7 @@ class LocalServer:
             threads=self.threads,
             ident="Shelfmark",
             asyncore_loop_timeout=LOOP_TIMEOUT_SECONDS,
-            clear_untrusted_proxy_headers=True,
+            clear_untrusted_proxy_headers=not self.behind_proxy,
         )
         self._server = create_server(self.app, **settings)
         self._thread = threading.Thread(target=self._serve, name="shelfmark-server", daemon=True)

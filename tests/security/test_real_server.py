@@ -136,3 +136,25 @@ def test_serve_prints_a_one_time_setup_link_that_the_log_never_sees(tmp_path) ->
             stream.close()
     logs = "".join(path.read_text() for path in (data_dir / "logs").glob("*.log*"))
     assert logs and token not in logs
+
+
+def hsts_over(port: int, forwarded_proto: str) -> str | None:
+    """The Strict-Transport-Security header of /healthz asked with X-Forwarded-Proto."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": forwarded_proto}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers.get("Strict-Transport-Security")
+
+
+@pytest.mark.parametrize(("proxy_count", "hsts"), [(1, True), (0, False)])
+def test_serve_behind_a_proxy_believes_its_forwarded_headers_and_only_then(make_app, proxy_count, hsts):
+    """``proxy_count = 1`` under serve: the proxy's X-Forwarded-Proto reaches ProxyFix (the
+    request is TLS, so HSTS); without a proxy configured waitress drops the header."""
+    app = make_app(PROXY_COUNT=proxy_count, SERVER_HOST="127.0.0.1")
+    server = LocalServer(app, behind_proxy=bool(proxy_count))
+    server.start()
+    try:
+        assert (hsts_over(server.port, "https") is not None) is hsts
+    finally:
+        server.stop()
