@@ -160,3 +160,4 @@ def test_the_seed_style_search_answers_the_same_as_v1(api, make_book, app, user)
 def test_me_says_who_and_what_the_key_may_do(api: KeyClient) -> None:
     me = api.get("/api/v1/me").get_json()
     assert me["username"] == "reader" and me["scopes"] == ["read", "write"]
+    assert (me["role"], me["is_admin"], me["reading_visibility"]) == ("member", False, "private")
