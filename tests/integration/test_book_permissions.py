@@ -11,6 +11,7 @@ they do). The actor's own reading is on every book: it never counts against them
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,8 +90,15 @@ def html_delete(c: Case):
     return c.form(f"/books/{c.book_id}/delete")
 
 
+def seen_counts(c: Case) -> str:
+    """The counts the delete page showed, which a confirmation sends back."""
+    page = c.page().get(f"/books/{c.book_id}/delete").get_data(as_text=True)
+    match = re.search(r'id="others_seen" name="others_seen" type="hidden" value="([^"]*)"', page)
+    return match.group(1) if match else ""
+
+
 def html_delete_confirmed(c: Case):
-    return c.form(f"/books/{c.book_id}/delete", confirm_others="y")
+    return c.form(f"/books/{c.book_id}/delete", confirm_others="y", others_seen=seen_counts(c))
 
 
 def api_create_book(c: Case):
@@ -274,7 +282,12 @@ def test_an_administrator_is_asked_to_confirm_what_deleting_takes_from_others(ho
     conflict = case.api("DELETE", f"/api/v1/books/{book_id}")
     assert conflict.status_code == 409 and "delete_others_readings=true" in conflict.get_json()["detail"]
 
-    assert case.form(f"/books/{book_id}/delete", confirm_others="y").status_code == 302
+    stale = case.form(f"/books/{book_id}/delete", confirm_others="y", others_seen="0:1")
+    assert stale.status_code == 422  # confirmed fewer readings than would go
+    assert "changed since; look again" in stale.get_data(as_text=True)
+    assert seen_counts(case) == "1:1"
+    answer = case.form(f"/books/{book_id}/delete", confirm_others="y", others_seen=seen_counts(case))
+    assert answer.status_code == 302
     with app.app_context():
         assert db.session.get(Book, book_id) is None
         assert db.session.scalar(select(Post.book_id).where(Post.author_id == other.id)) is None

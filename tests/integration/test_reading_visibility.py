@@ -177,3 +177,27 @@ def test_the_api_reading_has_a_visibility_that_defaults_to_the_account_setting(r
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
     # The API's readings are the caller's own: Ada's private reading is not Bo's to read.
     assert client.get(f"/api/v1/books/{ids['Secret Done']}/reading", headers=headers).status_code == 404
+
+
+def test_catalogue_search_statistics_and_api_lists_show_only_the_callers_own_readings(readers) -> None:
+    """These places show one reader's readings, never anyone else's, private or shared."""
+    app, _ada, bo, ids = readers
+    catalogue = page_as(app, bo, "/library?status=reading")
+    assert "Secret Now" not in catalogue and "Open Now" not in catalogue
+    table = page_as(app, bo, "/library")
+    assert "status-reading" not in table and "status-read" not in table
+    results = page_as(app, bo, "/search?q=Secret")
+    assert f'href="/books/{ids["Secret Now"]}"' in results  # the book is the library's
+    assert "status-reading" not in results
+    dashboard = page_as(app, bo, "/dashboard")
+    assert "4★: 1" not in dashboard and "Secret Done" not in dashboard
+    with app.app_context():
+        _row, key = create_api_key(db.session.get(User, bo.id), "script", ("read",))
+        db.session.commit()
+    client = app.test_client()
+    listed = client.get("/api/v1/books?status=read", headers={"X-API-Key": key}).get_json()
+    assert listed["total"] == 0
+    assert (
+        client.get(f"/api/v1/books/{ids['Secret Now']}/reading", headers={"X-API-Key": key}).status_code
+        == 404
+    )

@@ -20,7 +20,7 @@ from webapp.covers import InvalidCover, cover_path, media_type, read_cover, remo
 from webapp.extensions import db
 from webapp.library import bp
 from webapp.library.forms import BookDeleteForm, BookForm, ConfirmForm, PlaceOnShelfForm, ReadingForm, options
-from webapp.library.permissions import delete_decision, edit_refusal, others_stake
+from webapp.library.permissions import DeleteDecision, delete_decision, edit_refusal, others_stake
 from webapp.models import Book, Reading, Shelf, readings_visible_to
 
 #: Invalid submissions are answered with the form and its messages, and this status.
@@ -181,7 +181,11 @@ def delete_book_page(book_id: int):
     if form.validate_on_submit():
         if decision.needs_confirmation and not form.confirm_others.data:
             form.confirm_others.errors = ["Tick this to delete the book with what it takes from others."]
-            return render_template("library/book_delete.html", book=book, form=form, decision=decision), 422
+            return _delete_question(book, form, decision, 422)
+        if decision.needs_confirmation and form.others_seen.data != decision.stake.token:
+            form.confirm_others.data = False
+            form.confirm_others.errors = ["Other members' readings or posts changed since; look again."]
+            return _delete_question(book, form, decision, 422)
         title = book.title
         cover = delete_book(book)
         db.session.commit()
@@ -190,7 +194,12 @@ def delete_book_page(book_id: int):
         return redirect(url_for("library.catalogue"))
     if form.is_submitted():
         abort(400)
-    return render_template("library/book_delete.html", book=book, form=form, decision=decision)
+    return _delete_question(book, form, decision)
+
+
+def _delete_question(book: Book, form: BookDeleteForm, decision: DeleteDecision, status: int = 200):
+    form.others_seen.data = decision.stake.token
+    return render_template("library/book_delete.html", book=book, form=form, decision=decision), status
 
 
 @bp.get("/books/<int:book_id>/cover")

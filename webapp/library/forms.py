@@ -14,6 +14,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -298,6 +299,8 @@ class BookDeleteForm(FlaskForm):
     posts on must also tick the box that says what goes with it."""
 
     confirm_others = BooleanField("Delete it with the other members' readings")
+    #: The counts the person was shown ("readings:posts"): a confirmation covers those only.
+    others_seen = HiddenField()
 
 
 class LibraryFilterForm(FlaskForm):

@@ -37,6 +37,11 @@ class Stake:
     def any(self) -> bool:
         return bool(self.readings or self.posts)
 
+    @property
+    def token(self) -> str:
+        """ "readings:posts", for a confirmation to say which counts it saw."""
+        return f"{self.readings}:{self.posts}"
+
     def describe(self) -> str:
         """E.g. "2 readings and 1 post"."""
         parts = [
