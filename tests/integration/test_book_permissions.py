@@ -25,7 +25,7 @@ from tests.conftest import csrf_token, make_user, sign_in
 from webapp.api.keys import create_api_key
 from webapp.covers import cover_path, store_cover
 from webapp.extensions import db
-from webapp.models import Author, Book, Post, Reading, User
+from webapp.models import Author, Book, Post, Reading, Shelf, User
 
 ROLES = ("admin", "editor", "member")
 
@@ -282,10 +282,10 @@ def test_an_administrator_is_asked_to_confirm_what_deleting_takes_from_others(ho
     conflict = case.api("DELETE", f"/api/v1/books/{book_id}")
     assert conflict.status_code == 409 and "delete_others_readings=true" in conflict.get_json()["detail"]
 
-    stale = case.form(f"/books/{book_id}/delete", confirm_others="y", others_seen="0:1")
+    stale = case.form(f"/books/{book_id}/delete", confirm_others="y", others_seen="0:1:0")
     assert stale.status_code == 422  # confirmed fewer readings than would go
     assert "changed since; look again" in stale.get_data(as_text=True)
-    assert seen_counts(case) == "1:1"
+    assert seen_counts(case) == "1:1:0"
     answer = case.form(f"/books/{book_id}/delete", confirm_others="y", others_seen=seen_counts(case))
     assert answer.status_code == 302
     with app.app_context():
@@ -322,3 +322,27 @@ def test_data_dir_covers_survive_a_refused_cover_removal(household) -> None:
         name = db.session.get(Book, book_id).cover_file
     assert html_cover_remove(Case(app, member, key, book_id, author_id)).status_code == 403
     assert (Path(app.config["DATA_DIR"]) / "covers" / name).is_file()
+
+
+def test_a_place_on_another_members_shelf_is_a_stake_too(household) -> None:
+    app, actors, other = household
+    member, member_key = actors["member"]
+    editor, editor_key = actors["editor"]
+    admin, admin_key = actors["admin"]
+    book_id, author_id = make_book(app, member, other, False, 0)
+    with app.app_context():
+        db.session.add(Shelf(owner_id=other.id, name="To lend", books=[db.session.get(Book, book_id)]))
+        db.session.commit()
+    before = snapshot(app, book_id, author_id)
+    refused = Case(app, member, member_key, book_id, author_id).api(
+        "PATCH", f"/api/v1/books/{book_id}", json={"title": "Renamed"}
+    )
+    assert refused.status_code == 403 and "1 shelf place" in refused.get_json()["detail"]
+    editor_case = Case(app, editor, editor_key, book_id, author_id)
+    assert editor_case.api("DELETE", f"/api/v1/books/{book_id}").status_code == 403
+    admin_case = Case(app, admin, admin_key, book_id, author_id)
+    question = admin_case.page().get(f"/books/{book_id}/delete").get_data(as_text=True)
+    assert "it will leave 1 shelf of other members" in question
+    assert admin_case.form(f"/books/{book_id}/delete").status_code == 422
+    assert snapshot(app, book_id, author_id) == before
+    assert admin_case.api("DELETE", f"/api/v1/books/{book_id}?delete_others_readings=true").status_code == 204

@@ -106,7 +106,7 @@ def get_book(book_id: int):
     tags=TAGS,
     summary="Change a book",
     responses={
-        403: "Others have readings or posts on this book: editors and administrators only.",
+        403: "Others have readings, posts or shelf places on this book: editors and administrators only.",
         409: "Another book has this ISBN.",
     },
 )
@@ -129,13 +129,13 @@ def update_book(book_id: int, data: dict[str, Any]):
     tags=TAGS,
     summary="Delete a book",
     description=(
-        "Editors and administrators only. A book other members have readings of or posts "
-        "about is refused to editors (403); an administrator gets 409 until the request "
+        "Editors and administrators only. A book other members have readings of, posts "
+        "about or shelf places for is refused to editors (403); an administrator gets 409 until the request "
         "says `delete_others_readings=true`."
     ),
     responses={
-        403: "Not an editor or administrator, or others have readings or posts on it.",
-        409: "Others have readings or posts on it: confirm with delete_others_readings=true.",
+        403: "Not an editor or administrator; or an editor, and others have readings, posts, shelves on it.",
+        409: "Others have readings, posts or shelf places on it: confirm with delete_others_readings=true.",
     },
 )
 def delete_book(book_id: int, query: dict[str, Any]):

@@ -3,7 +3,7 @@
 The catalogue is everyone's; readings, posts and shelves are each person's own. So:
 
 - every member adds books, and edits (fields, authors, cover) a book nobody else has a
-  reading of or a post about;
+  reading of, a post about or a place on a shelf for;
 - changing a book others have readings or posts on, and deleting any book, needs an
   editor or an administrator (``User.curates``);
 - deleting a book that other people have readings or posts on is refused to editors,
@@ -13,6 +13,7 @@ The catalogue is everyone's; readings, posts and shelves are each person's own. 
 An author is part of their books: renaming or deleting one edits every book of theirs.
 
 Counts include other people's private readings and posts: the rule protects those too.
+Shelf places count because a shelf ("to buy", "lent to Sam") is someone's own list.
 The message gives only the numbers, never whose they are or what they say.
 """
 
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import BookAuthor, Post, Reading, User
+from webapp.models import BookAuthor, Post, Reading, Shelf, User, book_shelves
 
 
 @dataclass(frozen=True)
@@ -32,24 +33,23 @@ class Stake:
 
     readings: int
     posts: int
+    #: Places on other people's shelves (a "to buy" or "lent to" shelf is a stake too).
+    shelf_places: int = 0
 
     @property
     def any(self) -> bool:
-        return bool(self.readings or self.posts)
+        return bool(self.readings or self.posts or self.shelf_places)
 
     @property
     def token(self) -> str:
-        """ "readings:posts", for a confirmation to say which counts it saw."""
-        return f"{self.readings}:{self.posts}"
+        """ "readings:posts:shelf places", for a confirmation to say which counts it saw."""
+        return f"{self.readings}:{self.posts}:{self.shelf_places}"
 
     def describe(self) -> str:
-        """E.g. "2 readings and 1 post"."""
-        parts = [
-            f"{count} {noun if count == 1 else noun + 's'}"
-            for count, noun in ((self.readings, "reading"), (self.posts, "post"))
-            if count
-        ]
-        return " and ".join(parts)
+        """E.g. "2 readings and 1 post", "1 reading, 1 post and 3 shelf places"."""
+        nouns = ((self.readings, "reading"), (self.posts, "post"), (self.shelf_places, "shelf place"))
+        parts = [f"{count} {noun if count == 1 else noun + 's'}" for count, noun in nouns if count]
+        return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
 
 def _stake_in(book_ids, user: User) -> Stake:
@@ -59,7 +59,13 @@ def _stake_in(book_ids, user: User) -> Stake:
     posts = db.session.scalar(
         select(func.count(Post.id)).where(Post.book_id.in_(book_ids), Post.author_id != user.id)
     )
-    return Stake(readings=readings or 0, posts=posts or 0)
+    shelf_places = db.session.scalar(
+        select(func.count())
+        .select_from(book_shelves)
+        .join(Shelf, Shelf.id == book_shelves.c.shelf_id)
+        .where(book_shelves.c.book_id.in_(book_ids), Shelf.owner_id != user.id)
+    )
+    return Stake(readings=readings or 0, posts=posts or 0, shelf_places=shelf_places or 0)
 
 
 def others_stake(book_id: int, user: User) -> Stake:
@@ -103,6 +109,11 @@ class DeleteDecision:
             parts.append(
                 f"{self.stake.posts} {'post' if self.stake.posts == 1 else 'posts'} by other members "
                 "will lose the link to this book (their text stays)"
+            )
+        if self.stake.shelf_places:
+            parts.append(
+                f"it will leave {self.stake.shelf_places} "
+                f"{'shelf' if self.stake.shelf_places == 1 else 'shelves'} of other members"
             )
         return "; ".join(parts)
 
