@@ -60,9 +60,28 @@ def postgres_url() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     yield make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        _drop_database(admin, name)
+    finally:
+        admin.dispose()
+
+
+def _drop_database(admin: Any, name: str, attempts: int = 100) -> None:
+    """DROP ... WITH (FORCE) ends our own connections, but not an autovacuum worker that a
+    busy test woke in the database ("must be a member of the role whose process is being
+    terminated"); that worker finishes within moments, so try again."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import ProgrammingError
+
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError as error:
+            if "must be a member of the role" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -71,7 +90,18 @@ def any_db_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -
     database helps keep, which must hold on both."""
     if request.param == "sqlite":
         return make_app()
-    return make_app(SQLALCHEMY_DATABASE_URI=request.getfixturevalue("postgres_url"))
+    app = make_app(SQLALCHEMY_DATABASE_URI=request.getfixturevalue("postgres_url"))
+
+    def close_connections() -> None:
+        # Before postgres_url drops the database WITH (FORCE): make_app's own teardown
+        # comes after that, and a pooled connection the server has killed by then can be
+        # left to the garbage collector (an unraisable ResourceWarning in a later test).
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+    request.addfinalizer(close_connections)
+    return app
 
 
 @pytest.fixture

@@ -118,18 +118,20 @@ def reading_for(user: User, book: Book) -> Reading | None:
 
 
 def reading_to_update(user: User, book: Book) -> Reading:
-    """The reading to change: the existing one, or a new one added to the session."""
+    """The reading to change: the existing one, or a new one added to the session, seen
+    by whom the reader's default says (Settings -> Profile)."""
     reading = reading_for(user, book)
     if reading is None:
-        reading = Reading(user=user, book=book, times_read=0)
+        reading = Reading(user=user, book=book, times_read=0, visibility=user.reading_visibility)
         db.session.add(reading)
     return reading
 
 
 def apply_reading_data(reading: Reading, data: Mapping[str, Any]) -> Reading:
     """Copy status, rating (in stars, or None), dates, progress and times read onto
-    ``reading``. Finishing a book that was never counted counts it as read once."""
-    for field in ("status", "started_on", "finished_on", "progress_pages", "progress_percent", "times_read"):
+    ``reading``, and who sees it. Finishing a book never counted counts it as read once."""
+    fields = ("status", "started_on", "finished_on", "progress_pages", "progress_percent", "times_read")
+    for field in (*fields, "visibility"):
         if field in data:
             setattr(reading, field, data[field])
     if "rating" in data:

@@ -399,9 +399,9 @@ def generate_library(
     users = [owner] if owner is not None else []
     if owner is None:
         users = [
-            User(username="reader", display_name="Robin Reader", is_admin=True),
-            User(username="sam", display_name="Sam Okafor"),
-            User(username="lena", display_name="Lena Brandt"),
+            User(username="reader", display_name="Robin Reader", is_admin=True, reading_visibility="shared"),
+            User(username="sam", display_name="Sam Okafor", reading_visibility="shared"),
+            User(username="lena", display_name="Lena Brandt", reading_visibility="shared"),
         ]
         session.add_all(users)
         session.flush()
@@ -553,6 +553,8 @@ def _readings(rng: random.Random, book_rows: list[dict], user_ids: list[int], to
                     "progress_pages": progress_pages,
                     "progress_percent": progress_percent,
                     "times_read": times_read,
+                    # The demo household shares its readings, so the book pages show them.
+                    "visibility": "shared",
                     "updated_at": datetime.combine(finished or started or today, datetime.min.time()),
                 }
             )

@@ -18,7 +18,10 @@ def test_create_answers_201_with_location_and_the_book(api, make_book) -> None:
     assert book["added_at"].endswith("+00:00")
 
 
-def test_patch_changes_only_what_it_names_and_delete_is_204(api, make_book) -> None:
+def test_patch_changes_only_what_it_names_and_delete_is_204(app, api, make_book, user) -> None:
+    with app.app_context():
+        db.session.get(User, user.id).role = "editor"  # deleting needs an editor (test_book_permissions)
+        db.session.commit()
     book = make_book(year=1965, authors=["Frank Herbert"])
     changed = api.patch(f"/api/v1/books/{book['id']}", json={"pages": 412}).get_json()
     assert (changed["pages"], changed["year"], changed["authors"]) == (412, 1965, ["Frank Herbert"])
@@ -157,3 +160,4 @@ def test_the_seed_style_search_answers_the_same_as_v1(api, make_book, app, user)
 def test_me_says_who_and_what_the_key_may_do(api: KeyClient) -> None:
     me = api.get("/api/v1/me").get_json()
     assert me["username"] == "reader" and me["scopes"] == ["read", "write"]
+    assert (me["role"], me["is_admin"], me["reading_visibility"]) == ("member", False, "private")

@@ -93,6 +93,38 @@ def table_rows(path: Path, table: str) -> list[tuple]:
         connection.close()
 
 
+#: Columns a later revision replaced, with the column that holds their value now and how
+#: each old value reads there (0007: users.is_admin became users.role).
+REPLACED_COLUMNS: dict[tuple[str, str], tuple[str, dict[object, object]]] = {
+    ("users", "is_admin"): ("role", {1: "admin", 0: "member"}),
+}
+
+
+def rows_by_column(path: Path, table: str) -> list[dict[str, object]]:
+    """Every row as {column: value}, ordered as :func:`table_rows` orders them."""
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
+    finally:
+        connection.close()
+
+
+def assert_values_kept(path: Path, before: dict[str, list[dict[str, object]]]) -> None:
+    """Every old row is still there with every old value, under its column's name, or
+    under the column that replaced it (:data:`REPLACED_COLUMNS`), converted."""
+    for table, rows in before.items():
+        after = rows_by_column(path, table)
+        assert len(after) == len(rows), table
+        for old, new in zip(rows, after, strict=True):
+            for column, value in old.items():
+                if (table, column) in REPLACED_COLUMNS:
+                    replacement, conversion = REPLACED_COLUMNS[table, column]
+                    assert new[replacement] == conversion[value], (table, column, old)
+                else:
+                    assert new[column] == value, (table, column, old)
+
+
 def schema_dump(path: Path) -> list[tuple]:
     """Every table, index and trigger with its SQL. A batch-mode rebuild re-creates a
     table with quoted names and constraints in another order, meaning the same."""

@@ -16,6 +16,13 @@ from webapp.extensions import db
 from webapp.models import Book, Post, Reading, Shelf
 
 
+@pytest.fixture
+def user(app):
+    """The reader of these tests keeps the library alone, so they are its administrator
+    (as the desktop's owner is). What each role may do: test_book_permissions.py."""
+    return make_user(app, role="admin")
+
+
 def png_bytes(size: tuple[int, int] = (40, 60)) -> bytes:
     return image_bytes("PNG", size)
 
@@ -382,12 +389,12 @@ def test_bad_reading_input_is_explained_and_nothing_is_saved(app, signed_in, fie
 
 def test_each_reader_has_their_own_reading(app, signed_in, client) -> None:
     book_id = add_book(signed_in)
-    post_reading(signed_in, book_id, status="read", rating="5")
+    post_reading(signed_in, book_id, status="read", rating="5", visibility="shared")
     other = make_user(app, "sam")
     sign_in(client, other)
     page = client.get(f"/books/{book_id}").get_data(as_text=True)
     assert "Not on your reading list yet." in page
-    assert "Reader:" in page  # the household's readings are shown
+    assert "Reader:" in page  # a shared reading is shown to the household
 
 
 # --- shelves ----------------------------------------------------------------------------------------

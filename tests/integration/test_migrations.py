@@ -6,13 +6,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from tests.integration.migration_helpers import (
+    assert_values_kept,
     db_file,
     fill_at_0001,
     migrate_down_to,
     migrate_to,
     revisions_oldest_first,
+    rows_by_column,
     schema_dump,
-    table_rows,
 )
 from webapp.extensions import db
 from webapp.search.backend import include_name
@@ -24,15 +25,11 @@ def test_rows_written_at_the_first_revision_survive_upgrade_to_head(make_app) ->
     migrate_to(app, first)
     path = db_file(app)
     counts = fill_at_0001(path)
-    before = {table: table_rows(path, table) for table in counts}
+    before = {table: rows_by_column(path, table) for table in counts}
 
     migrate_to(app, "head")
 
-    for table, rows in before.items():
-        after = table_rows(path, table)
-        assert len(after) == counts[table], table
-        # Columns added later come after the old ones; the old values are unchanged.
-        assert [row[: len(rows[0])] for row in after] == rows, table
+    assert_values_kept(path, before)
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []

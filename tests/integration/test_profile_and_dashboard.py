@@ -53,7 +53,8 @@ def test_another_reader_sees_only_the_shared_posts_on_a_profile(app, library, cl
     page = client.get(f"/user/{user.username}").get_data(as_text=True)
     assert "Shared thoughts" in page
     assert "Private thoughts" not in page
-    assert "Piranesi" in page  # readings and shelves are not private
+    assert "Piranesi" not in page  # a reading is private unless its reader shares it
+    assert "Favourites" in page  # shelves are not private
 
 
 def test_an_unknown_profile_is_404(signed_in) -> None:

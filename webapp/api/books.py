@@ -1,4 +1,5 @@
-"""``/books``: the shared library. Everyone reads it; a key with write scope changes it."""
+"""``/books``: the shared library. Everyone reads it and adds to it (with a write key);
+changing a book others read, and deleting, follow webapp/library/permissions.py."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from webapp.api import bp
 from webapp.api.auth import caller
+from webapp.api.errors import abort
 from webapp.api.pagination import page_of, paginate
 from webapp.api.records import apply, get_or_404, save
-from webapp.api.schemas.books import BookIn, BookOut, BookQuery
+from webapp.api.schemas.books import BookDeleteQuery, BookIn, BookOut, BookQuery
 from webapp.catalogue import BOOK_FIELDS, authors_from_names
 from webapp.extensions import db
 from webapp.isbn import InvalidISBN, normalize_isbn13
+from webapp.library.permissions import delete_decision, edit_refusal, others_stake
 from webapp.models import Author, Book, BookAuthor, Reading, book_shelves
 
 SORTS = {
@@ -99,9 +102,19 @@ def get_book(book_id: int):
 @bp.patch("/books/<int:book_id>")
 @bp.input(BookIn(partial=True), arg_name="data")
 @bp.output(BookOut)
-@bp.doc(tags=TAGS, summary="Change a book", responses={409: "Another book has this ISBN."})
+@bp.doc(
+    tags=TAGS,
+    summary="Change a book",
+    responses={
+        403: "Others have readings, posts or shelf places on this book: editors and administrators only.",
+        409: "Another book has this ISBN.",
+    },
+)
 def update_book(book_id: int, data: dict[str, Any]):
     book = get_or_404(Book, book_id, "book")
+    refusal = edit_refusal(caller().user, others_stake(book.id, caller().user))
+    if refusal:
+        abort(403, refusal)
     apply(book, data, BOOK_FIELDS)
     if "authors" in data:
         book.set_authors(authors_from_names(data["authors"]))
@@ -110,9 +123,32 @@ def update_book(book_id: int, data: dict[str, Any]):
 
 
 @bp.delete("/books/<int:book_id>")
+@bp.input(BookDeleteQuery, location="query", arg_name="query")
 @bp.output(EmptySchema, status_code=204, description="Deleted, with its readings; posts stay.")
-@bp.doc(tags=TAGS, summary="Delete a book")
-def delete_book(book_id: int):
-    db.session.delete(get_or_404(Book, book_id, "book"))
+@bp.doc(
+    tags=TAGS,
+    summary="Delete a book",
+    description=(
+        "Editors and administrators only. A book other members have readings of, posts "
+        "about or shelf places for is refused to editors (403); an administrator gets 409 until the request "
+        "says `delete_others_readings=true`."
+    ),
+    responses={
+        403: "Not an editor or administrator; or an editor, and others have readings, posts, shelves on it.",
+        409: "Others have readings, posts or shelf places on it: confirm with delete_others_readings=true.",
+    },
+)
+def delete_book(book_id: int, query: dict[str, Any]):
+    book = get_or_404(Book, book_id, "book")
+    decision = delete_decision(caller().user, others_stake(book.id, caller().user))
+    if decision.refusal:
+        abort(403, decision.refusal)
+    if decision.needs_confirmation and not query["delete_others_readings"]:
+        abort(
+            409,
+            f"Other members have {decision.stake.describe()} on book {book.id}: "
+            f"{decision.consequence()}. Send delete_others_readings=true to delete it anyway.",
+        )
+    db.session.delete(book)
     save()
     return "", 204

@@ -19,6 +19,8 @@ def me():
         "display_name": user.display_name,
         "email": user.email,
         "is_admin": user.is_admin,
+        "role": user.role,
+        "reading_visibility": user.reading_visibility,
         "scopes": sorted(who.scopes),
         "authenticated_by": who.via,
     }

@@ -16,7 +16,15 @@ from webapp.api.schemas.readings import ReadingIn, ReadingOut
 from webapp.extensions import db
 from webapp.models import Book, Reading
 
-READING_FIELDS = ("status", "started_on", "finished_on", "progress_pages", "progress_percent", "times_read")
+READING_FIELDS = (
+    "status",
+    "started_on",
+    "finished_on",
+    "progress_pages",
+    "progress_percent",
+    "times_read",
+    "visibility",
+)
 TAGS = ["Readings"]
 
 
@@ -56,7 +64,7 @@ def create_reading(book_id: int, data: dict[str, Any]):
     book = get_or_404(Book, book_id, "book")
     if reading_for(caller().user_id, book.id) is not None:
         abort(409, "You already have a reading of this book; PATCH it.")
-    reading = Reading(user_id=caller().user_id, book_id=book.id)
+    reading = Reading(user_id=caller().user_id, book_id=book.id, visibility=caller().user.reading_visibility)
     db.session.add(reading)
     _apply(reading, data)
     save()

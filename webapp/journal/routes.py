@@ -24,7 +24,17 @@ from webapp.journal.statistics import (
     ratings_distribution,
 )
 from webapp.markdown import render_markdown
-from webapp.models import Book, Post, Reading, ReadingGoal, ReadingStatus, Shelf, User, book_shelves
+from webapp.models import (
+    Book,
+    Post,
+    Reading,
+    ReadingGoal,
+    ReadingStatus,
+    Shelf,
+    User,
+    book_shelves,
+    readings_visible_to,
+)
 from webapp.pagination import requested_page
 
 PER_PAGE = 20
@@ -153,31 +163,39 @@ def profile(username: str) -> str:
         "journal/profile.html",
         person=person,
         shelves=shelves,
-        current=current_reads(person),
-        recent=recent_reads(person),
+        current=current_reads(person, current_user),
+        recent=recent_reads(person, current_user),
         page=page,
     )
 
 
-def current_reads(person: User, limit: int = 12) -> list[Reading]:
-    return list(
-        db.session.scalars(
-            select(Reading)
-            .options(joinedload(Reading.book))
-            .where(Reading.user_id == person.id, Reading.status == ReadingStatus.READING)
-            .order_by(Reading.updated_at.desc(), Reading.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def recent_reads(person: User, limit: int = 10) -> list[Reading]:
+def current_reads(person: User, viewer: User, limit: int = 12) -> list[Reading]:
+    """What ``person`` is reading, as far as ``viewer`` may see (private readings are
+    their reader's alone)."""
     return list(
         db.session.scalars(
             select(Reading)
             .options(joinedload(Reading.book))
             .where(
                 Reading.user_id == person.id,
+                Reading.status == ReadingStatus.READING,
+                readings_visible_to(viewer.id),
+            )
+            .order_by(Reading.updated_at.desc(), Reading.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def recent_reads(person: User, viewer: User, limit: int = 10) -> list[Reading]:
+    """What ``person`` finished lately, as far as ``viewer`` may see."""
+    return list(
+        db.session.scalars(
+            select(Reading)
+            .options(joinedload(Reading.book))
+            .where(
+                Reading.user_id == person.id,
+                readings_visible_to(viewer.id),
                 Reading.status == ReadingStatus.READ,
                 Reading.finished_on.is_not(None),
             )
@@ -241,7 +259,7 @@ def render_dashboard(goal_form: GoalForm) -> str:
     ).all()
     return render_template(
         "journal/dashboard.html",
-        reading=current_reads(current_user),
+        reading=current_reads(current_user, current_user),
         recent_posts=recent_posts,
         charts=charts,
         months=months,

@@ -21,8 +21,9 @@ from webapp.catalogue import (
 from webapp.covers import InvalidCover, cover_path, media_type, read_cover, remove_cover, store_cover
 from webapp.extensions import db
 from webapp.library import bp
-from webapp.library.forms import BookForm, PlaceOnShelfForm, ReadingForm, options
-from webapp.models import Book, Reading, Shelf
+from webapp.library.forms import BookDeleteForm, BookForm, PlaceOnShelfForm, ReadingForm, options
+from webapp.library.permissions import DeleteDecision, delete_decision, edit_refusal, others_stake
+from webapp.models import Book, Reading, Shelf, readings_visible_to
 
 #: Invalid submissions are answered with the form and its messages, and this status.
 INVALID = 422
@@ -30,6 +31,16 @@ INVALID = 422
 
 def _book_or_404(book_id: int) -> Book:
     return db.get_or_404(Book, book_id)
+
+
+def _editable_book_or_403(book_id: int) -> Book:
+    """The book, if the signed-in person may change it (library.permissions); else a 403
+    page that says why. Covers are part of the book: uploading or removing one is editing."""
+    book = _book_or_404(book_id)
+    refusal = edit_refusal(current_user, others_stake(book.id, current_user))
+    if refusal:
+        abort(403, refusal)
+    return book
 
 
 def _check_isbns(form: BookForm, exclude_id: int | None) -> bool:
@@ -100,15 +111,22 @@ def book(book_id: int):
     reading_form = ReadingForm(formdata=None)
     if reading is not None:
         reading_form.fill_from(reading)
+    else:
+        reading_form.visibility.data = current_user.reading_visibility
     return _book_page(book, reading, reading_form)
 
 
 def _book_page(book: Book, reading: Reading | None, reading_form: ReadingForm, status: int = 200):
     others = db.session.scalars(
         select(Reading)
-        .where(Reading.book_id == book.id, Reading.user_id != current_user.id)
+        .where(
+            Reading.book_id == book.id,
+            Reading.user_id != current_user.id,
+            readings_visible_to(current_user.id),
+        )
         .options(selectinload(Reading.user))
     ).all()
+    stake = others_stake(book.id, current_user)
     my_shelves = db.session.scalars(
         select(Shelf).where(Shelf.owner_id == current_user.id).order_by(Shelf.name)
     ).all()
@@ -127,6 +145,8 @@ def _book_page(book: Book, reading: Reading | None, reading_form: ReadingForm, s
             on_shelves=on_shelves,
             place_form=place_form,
             confirm_form=EmptyForm(formdata=None),
+            may_edit=edit_refusal(current_user, stake) is None,
+            may_delete=delete_decision(current_user, stake).refusal is None,
         ),
         status,
     )
@@ -135,7 +155,7 @@ def _book_page(book: Book, reading: Reading | None, reading_form: ReadingForm, s
 @bp.route("/books/<int:book_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_book(book_id: int):
-    book = _book_or_404(book_id)
+    book = _editable_book_or_403(book_id)
     form = BookForm()
     if request.method == "GET":
         form.fill_from(book)
@@ -152,10 +172,22 @@ def edit_book(book_id: int):
 @bp.route("/books/<int:book_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_book_page(book_id: int):
-    """GET asks "are you sure?"; only the POST from that page deletes."""
+    """GET asks "are you sure?"; only the POST from that page deletes. Editors and
+    administrators only; other people's readings go only when an administrator ticks the
+    box that says how many (library.permissions)."""
     book = _book_or_404(book_id)
-    form = EmptyForm()
+    decision = delete_decision(current_user, others_stake(book.id, current_user))
+    if decision.refusal:
+        abort(403, decision.refusal)
+    form = BookDeleteForm()
     if form.validate_on_submit():
+        if decision.needs_confirmation and not form.confirm_others.data:
+            form.confirm_others.errors = ["Tick this to delete the book with what it takes from others."]
+            return _delete_question(book, form, decision, 422)
+        if decision.needs_confirmation and form.others_seen.data != decision.stake.token:
+            form.confirm_others.data = False
+            form.confirm_others.errors = ["Other members' readings or posts changed since; look again."]
+            return _delete_question(book, form, decision, 422)
         title = book.title
         cover = delete_book(book)
         db.session.commit()
@@ -164,7 +196,12 @@ def delete_book_page(book_id: int):
         return redirect(url_for("library.catalogue"))
     if form.is_submitted():
         abort(400)
-    return render_template("library/book_delete.html", book=book, form=form)
+    return _delete_question(book, form, decision)
+
+
+def _delete_question(book: Book, form: BookDeleteForm, decision: DeleteDecision, status: int = 200):
+    form.others_seen.data = decision.stake.token
+    return render_template("library/book_delete.html", book=book, form=form, decision=decision), status
 
 
 @bp.get("/books/<int:book_id>/cover")

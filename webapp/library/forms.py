@@ -14,6 +14,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -25,7 +26,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from webapp.catalogue import split_author_names
 from webapp.isbn import InvalidISBN, isbn10_to_isbn13, isbn13_to_isbn10, normalize_isbn10, normalize_isbn13
 from webapp.library.listing import PAGE_SIZES, SORTS
-from webapp.models import BookFormat, ReadingStatus
+from webapp.models import BookFormat, ReadingStatus, Visibility
 from webapp.models.limits import PAGES_MAX, PRICE_MAX, TIMES_READ_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
 
@@ -199,6 +200,12 @@ class QuickAddForm(FlaskForm):
     title = StringField("Add a book by title", validators=[Optional(), Length(max=500)])
 
 
+READING_VISIBILITY_CHOICES = [
+    (Visibility.PRIVATE.value, "Only me"),
+    (Visibility.SHARED.value, "Every member"),
+]
+
+
 class ReadingForm(FlaskForm):
     status = SelectField("Status", choices=options(STATUS_CHOICES), default=ReadingStatus.WANT_TO_READ.value)
     rating = SelectField("My rating", choices=options(RATING_CHOICES), default="", validate_choice=False)
@@ -226,6 +233,14 @@ class ReadingForm(FlaskForm):
         ],
     )
 
+    visibility = SelectField(
+        "Who sees it",
+        choices=options(READING_VISIBILITY_CHOICES),
+        # Absent from a form that predates it: the reading keeps what it had.
+        validators=[Optional()],
+        description="Shared: other members see it on your profile and this book's page.",
+    )
+
     def validate_rating(self, field: SelectField) -> None:
         field.stars = None
         if field.data in (None, ""):
@@ -243,14 +258,18 @@ class ReadingForm(FlaskForm):
             raise ValidationError("A book is finished after it is started.")
 
     def reading_data(self) -> dict[str, Any]:
-        return {
-            "status": self.status.data,
-            "rating": self.rating.stars,
-            "started_on": self.started_on.data,
-            "finished_on": self.finished_on.data,
-            "progress_pages": self.progress_pages.data,
-            "progress_percent": self.progress_percent.data,
-        } | ({} if self.times_read.data is None else {"times_read": self.times_read.data})
+        return (
+            {
+                "status": self.status.data,
+                "rating": self.rating.stars,
+                "started_on": self.started_on.data,
+                "finished_on": self.finished_on.data,
+                "progress_pages": self.progress_pages.data,
+                "progress_percent": self.progress_percent.data,
+            }
+            | ({} if self.times_read.data is None else {"times_read": self.times_read.data})
+            | ({"visibility": self.visibility.data} if self.visibility.data in set(Visibility) else {})
+        )
 
     def fill_from(self, reading: Any) -> None:
         self.status.data = reading.status
@@ -260,6 +279,7 @@ class ReadingForm(FlaskForm):
         self.progress_pages.data = reading.progress_pages
         self.progress_percent.data = reading.progress_percent
         self.times_read.data = reading.times_read
+        self.visibility.data = reading.visibility
 
 
 class ShelfForm(FlaskForm):
@@ -268,6 +288,15 @@ class ShelfForm(FlaskForm):
 
 class PlaceOnShelfForm(FlaskForm):
     shelf = SelectField("Add to shelf", coerce=int, validate_choice=True)
+
+
+class BookDeleteForm(FlaskForm):
+    """The delete button; an administrator deleting a book other people have readings or
+    posts on must also tick the box that says what goes with it."""
+
+    confirm_others = BooleanField("Delete it with the other members' readings")
+    #: The counts the person was shown ("readings:posts"): a confirmation covers those only.
+    others_seen = HiddenField()
 
 
 class LibraryFilterForm(FlaskForm):

@@ -4,10 +4,10 @@ from webapp.models.api_key import ApiKey, ApiScope
 from webapp.models.book import Author, Book, BookAuthor, BookFormat, book_shelves
 from webapp.models.goal import ReadingGoal
 from webapp.models.post import Post, PostKind, Visibility
-from webapp.models.reading import Reading, ReadingStatus
+from webapp.models.reading import Reading, ReadingStatus, readings_visible_to
 from webapp.models.shelf import Shelf
 from webapp.models.site_setting import SiteSetting
-from webapp.models.user import User
+from webapp.models.user import Role, User
 
 __all__ = [
     "ApiKey",
@@ -21,9 +21,11 @@ __all__ = [
     "Reading",
     "ReadingGoal",
     "ReadingStatus",
+    "Role",
     "Shelf",
     "SiteSetting",
     "User",
     "Visibility",
     "book_shelves",
+    "readings_visible_to",
 ]

@@ -4,11 +4,12 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, UniqueConstraint, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models.common import enum_check, enum_column_type, utcnow
+from webapp.models.post import Visibility
 
 if TYPE_CHECKING:
     from webapp.models.book import Book
@@ -38,6 +39,7 @@ class Reading(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "book_id"),
         enum_check("status", ReadingStatus, "status"),
+        enum_check("visibility", Visibility, "visibility"),
         CheckConstraint(
             "rating_halves IS NULL OR (rating_halves BETWEEN 1 AND 10)", name="rating_in_half_stars"
         ),
@@ -67,6 +69,10 @@ class Reading(db.Model):
     progress_pages: Mapped[int | None]
     progress_percent: Mapped[int | None]
     times_read: Mapped[int] = mapped_column(default=0)
+    #: Private: its reader's alone; shared: every member sees it (profile, book page).
+    #: New readings take the reader's ``User.reading_visibility``; every query that shows
+    #: readings to someone other than their reader filters by :func:`readings_visible_to`.
+    visibility: Mapped[str] = mapped_column(enum_column_type(Visibility), default=Visibility.PRIVATE)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="readings")
@@ -85,3 +91,11 @@ class Reading(db.Model):
         if halves != int(halves) or not 1 <= halves <= 10:
             raise ValueError("A rating is 0.5 to 5 stars, in half stars.")
         self.rating_halves = int(halves)
+
+
+def readings_visible_to(viewer_id: int | None) -> ColumnElement[bool]:
+    """A WHERE clause: the readings ``viewer_id`` may see (their own, and shared ones).
+    The one rule for the profile, the book page's other readers and anything after them."""
+    if viewer_id is None:
+        return Reading.id.is_(None)  # matches nothing
+    return or_(Reading.user_id == viewer_id, Reading.visibility == Visibility.SHARED)

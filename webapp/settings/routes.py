@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import update
 from werkzeug.wrappers import Response
 
 from webapp.auth.accounts import (
@@ -29,10 +30,11 @@ from webapp.auth.forms import (
 )
 from webapp.auth.passwords import verify_password
 from webapp.extensions import db
-from webapp.models import User
+from webapp.models import Reading, Role, User
 from webapp.models.site_setting import get_site_setting, set_site_setting
 from webapp.security import is_desktop
 from webapp.settings import bp
+from webapp.settings.forms import ReadingPrivacyForm, RoleForm
 
 
 @bp.before_request
@@ -57,7 +59,33 @@ def profile() -> Response | str:
             db.session.commit()
             flash("Your profile is saved.", "info")
             return redirect(url_for("settings.profile"))
-    return render_template("settings/profile.html", form=form)
+    return render_template("settings/profile.html", form=form, readings_form=_readings_form(user))
+
+
+def _readings_form(user: User, formdata: bool = False) -> ReadingPrivacyForm:
+    form = ReadingPrivacyForm(prefix="readings", formdata=None if not formdata else request.form)
+    if not formdata:
+        form.reading_visibility.data = user.reading_visibility
+    return form
+
+
+@bp.post("/readings")
+def reading_privacy() -> Response | tuple[str, int]:
+    """The default for new readings; with the box ticked, every existing reading too
+    (the way to take back readings that were shown before readings had a visibility)."""
+    user = current_user._get_current_object()
+    readings_form = _readings_form(user, formdata=True)
+    if not readings_form.validate():
+        form = ProfileForm(obj=user)
+        return render_template("settings/profile.html", form=form, readings_form=readings_form), 422
+    user.reading_visibility = readings_form.reading_visibility.data
+    if readings_form.apply_to_existing.data:
+        db.session.execute(
+            update(Reading).where(Reading.user_id == user.id).values(visibility=user.reading_visibility)
+        )
+    db.session.commit()
+    flash("Who sees your readings is saved.", "info")
+    return redirect(url_for("settings.profile"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -137,7 +165,9 @@ def profiles() -> Response | str:
             flash(f"Profile {form.username.data} added.", "info")
             return redirect(url_for("settings.profiles"))
     users = db.session.scalars(db.select(User).order_by(User.is_admin.desc(), User.username)).all()
-    return render_template("settings/profiles.html", form=form, users=users, switch_form=EmptyForm())
+    return render_template(
+        "settings/profiles.html", form=form, users=users, switch_form=EmptyForm(), role_form=RoleForm()
+    )
 
 
 @bp.post("/profiles/<int:user_id>/switch")
@@ -184,7 +214,30 @@ def accounts() -> Response | str:
             flash(f"Account {form.username.data} created.", "info")
             return redirect(url_for("settings.accounts"))
     users = db.session.scalars(db.select(User).order_by(User.username)).all()
-    return render_template("settings/accounts.html", form=form, registration=registration, users=users)
+    return render_template(
+        "settings/accounts.html", form=form, registration=registration, users=users, role_form=RoleForm()
+    )
+
+
+@bp.post("/roles/<int:user_id>")
+def set_role(user_id: int) -> Response:
+    """Administrators set others' roles (Accounts on a server, Profiles on the desktop).
+    Nobody changes their own: the one acting stays an administrator, so there always is one."""
+    if not current_user.is_admin:
+        abort(403, "Only an administrator sets roles.")
+    account = db.get_or_404(User, user_id)
+    back = url_for("settings.profiles" if is_desktop() else "settings.accounts")
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose administrator, editor or member.", "error")
+        return redirect(back)
+    if account.id == current_user.id:
+        flash("You cannot change your own role; another administrator can.", "error")
+        return redirect(back)
+    account.role = Role(form.role.data)
+    db.session.commit()
+    flash(f"{account.username} is now {Role(account.role).label.lower()}.", "info")
+    return redirect(back)
 
 
 @bp.route("/accounts/<int:user_id>/password", methods=["GET", "POST"])
@@ -204,3 +257,9 @@ def reset_password(user_id: int) -> Response | str:
         flash(f"{account.username} has a new password and was signed out everywhere.", "info")
         return redirect(url_for("settings.accounts"))
     return render_template("settings/reset_password.html", form=form, account=account)
+
+
+@bp.app_template_filter("role_label")
+def role_label(role: str) -> str:
+    """ "editor" -> "Editor", for the Accounts and Profiles lists."""
+    return Role(role).label

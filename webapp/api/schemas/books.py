@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Integer, List, String
+from apiflask.fields import Boolean, Integer, List, String
 from apiflask.validators import Length, OneOf, Range, Regexp
 from marshmallow import ValidationError, validates, validates_schema
 
@@ -100,3 +100,13 @@ class BookQuery(PageQuery):
     year_from = Integer(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
     year_to = Integer(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
     sort = String(load_default="title", validate=OneOf(BOOK_SORTS))
+
+
+class BookDeleteQuery(Schema):
+    delete_others_readings = Boolean(
+        load_default=False,
+        metadata={
+            "description": "An administrator's confirmation that other members' readings of the "
+            "book go with it (their posts stay, without the link)."
+        },
+    )

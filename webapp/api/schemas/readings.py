@@ -5,7 +5,7 @@ from apiflask.fields import Date, Float, Integer, String
 from apiflask.validators import OneOf, Range
 
 from webapp.api.schemas.common import Timestamp
-from webapp.models import ReadingStatus
+from webapp.models import ReadingStatus, Visibility
 from webapp.models.limits import PAGES_MAX, TIMES_READ_MAX
 
 HALF_STARS = [halves / 2 for halves in range(1, 11)]
@@ -20,6 +20,7 @@ class ReadingOut(Schema):
     progress_pages = Integer(allow_none=True)
     progress_percent = Integer(allow_none=True)
     times_read = Integer(required=True)
+    visibility = String(required=True, validate=OneOf([v.value for v in Visibility]))
     updated_at = Timestamp(required=True)
 
 
@@ -31,3 +32,10 @@ class ReadingIn(Schema):
     progress_pages = Integer(allow_none=True, validate=Range(min=0, max=PAGES_MAX))
     progress_percent = Integer(allow_none=True, validate=Range(min=0, max=100))
     times_read = Integer(validate=Range(min=0, max=TIMES_READ_MAX))
+    visibility = String(
+        validate=OneOf([v.value for v in Visibility]),
+        metadata={
+            "description": "private: only you; shared: every member. A new reading without it "
+            "takes your default (Settings → Profile)."
+        },
+    )
