@@ -16,9 +16,9 @@ from webapp.api.pagination import page_of, paginate
 from webapp.api.records import get_or_404, save
 from webapp.api.schemas.authors import AuthorIn, AuthorOut, AuthorQuery
 from webapp.extensions import db
-from webapp.library.permissions import edit_refusal, others_stake_in_author
 from webapp.models import Author
 from webapp.models.book import sort_key_for_author
+from webapp.permissions import edit_refusal, others_stake_in_author
 
 TAGS = ["Authors"]
 EDIT_REFUSED = {403: "Others have readings or posts on this author's books: editors and administrators only."}

@@ -1,5 +1,5 @@
 """``/books``: the shared library. Everyone reads it and adds to it (with a write key);
-changing a book others read, and deleting, follow webapp/library/permissions.py."""
+changing a book others read, and deleting, follow webapp/permissions.py."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from webapp.api.schemas.books import BookDeleteQuery, BookIn, BookOut, BookQuery
 from webapp.catalogue import BOOK_FIELDS, authors_from_names
 from webapp.extensions import db
 from webapp.isbn import InvalidISBN, normalize_isbn13
-from webapp.library.permissions import delete_decision, edit_refusal, others_stake
 from webapp.models import Author, Book, BookAuthor, Reading, book_shelves
+from webapp.permissions import delete_decision, edit_refusal, others_stake
 
 SORTS = {
     "title": (Book.sort_title, Book.id),

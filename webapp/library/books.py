@@ -22,8 +22,8 @@ from webapp.covers import InvalidCover, cover_path, media_type, read_cover, remo
 from webapp.extensions import db
 from webapp.library import bp
 from webapp.library.forms import BookDeleteForm, BookForm, PlaceOnShelfForm, ReadingForm, options
-from webapp.library.permissions import DeleteDecision, delete_decision, edit_refusal, others_stake
 from webapp.models import Book, Reading, Shelf, readings_visible_to
+from webapp.permissions import DeleteDecision, delete_decision, edit_refusal, others_stake
 
 #: Invalid submissions are answered with the form and its messages, and this status.
 INVALID = 422
@@ -34,7 +34,7 @@ def _book_or_404(book_id: int) -> Book:
 
 
 def _editable_book_or_403(book_id: int) -> Book:
-    """The book, if the signed-in person may change it (library.permissions); else a 403
+    """The book, if the signed-in person may change it (webapp.permissions); else a 403
     page that says why. Covers are part of the book: uploading or removing one is editing."""
     book = _book_or_404(book_id)
     refusal = edit_refusal(current_user, others_stake(book.id, current_user))
@@ -174,7 +174,7 @@ def edit_book(book_id: int):
 def delete_book_page(book_id: int):
     """GET asks "are you sure?"; only the POST from that page deletes. Editors and
     administrators only; other people's readings go only when an administrator ticks the
-    box that says how many (library.permissions)."""
+    box that says how many (webapp.permissions)."""
     book = _book_or_404(book_id)
     decision = delete_decision(current_user, others_stake(book.id, current_user))
     if decision.refusal:

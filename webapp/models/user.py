@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class Role(enum.StrEnum):
-    """What a person may do to the shared catalogue (webapp/library/permissions.py).
+    """What a person may do to the shared catalogue (webapp/permissions.py).
 
     Everyone adds books and keeps their own readings, posts and shelves; an editor also
     edits and deletes books other people have readings or posts on; an administrator is
