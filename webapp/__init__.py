@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.database import install_sqlite_policy, read_only_requests
     from webapp.extensions import csrf, db, limiter, login_manager
     from webapp.migration_commands import init_app as init_migration_commands
+    from webapp.request_json import init_app as init_request_json
     from webapp.routing import RowIdConverter
 
     data_dir = resolve_data_dir(config)
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    init_request_json(app)
 
     from webapp import models  # noqa: F401  (registers the tables for Alembic)
     from webapp.api import init_app as init_api

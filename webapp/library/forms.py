@@ -14,7 +14,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -28,6 +27,7 @@ from webapp.library.listing import PAGE_SIZES, SORTS
 from webapp.models import BookFormat, ReadingStatus
 from webapp.models.limits import PAGES_MAX, PRICE_MAX, TIMES_READ_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
+from webapp.validation import WholeNumberField, ascii_int, full_match
 
 FORMAT_CHOICES = [("", "Not set")] + [(member.value, member.value.title()) for member in BookFormat]
 STATUS_CHOICES = [(member.value, member.label) for member in ReadingStatus]
@@ -70,8 +70,8 @@ class BookForm(FlaskForm):
     )
     isbn10 = StringField("ISBN-10", filters=[_blank_to_none])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=255)])
-    year = IntegerField("Year published", validators=[Optional()])
-    pages = IntegerField(
+    year = WholeNumberField("Year published", validators=[Optional()])
+    pages = WholeNumberField(
         "Pages",
         validators=[
             Optional(),
@@ -97,7 +97,10 @@ class BookForm(FlaskForm):
         "Currency",
         description="Three letters, e.g. EUR, USD, GBP.",
         filters=[_blank_to_none],
-        validators=[Optional(), Regexp(r"^[A-Za-z]{3}$", message="A currency is three letters, e.g. EUR.")],
+        validators=[
+            Optional(),
+            Regexp(r"[A-Za-z]{3}", message="A currency is three letters, e.g. EUR.", matcher=full_match),
+        ],
     )
     location = StringField(
         "Location",
@@ -112,7 +115,7 @@ class BookForm(FlaskForm):
             if len(name) > 255:
                 raise ValidationError("An author's name may be at most 255 characters.")
 
-    def validate_year(self, field: IntegerField) -> None:
+    def validate_year(self, field: WholeNumberField) -> None:
         if field.data is None:
             return
         latest = latest_allowed_year()
@@ -204,7 +207,7 @@ class ReadingForm(FlaskForm):
     rating = SelectField("My rating", choices=options(RATING_CHOICES), default="", validate_choice=False)
     started_on = DateField("Started", validators=[Optional()])
     finished_on = DateField("Finished", validators=[Optional()])
-    progress_pages = IntegerField(
+    progress_pages = WholeNumberField(
         "Page",
         validators=[
             Optional(),
@@ -212,11 +215,11 @@ class ReadingForm(FlaskForm):
             NumberRange(max=PAGES_MAX, message=f"A page number can be at most {PAGES_MAX:,}."),
         ],
     )
-    progress_percent = IntegerField(
+    progress_percent = WholeNumberField(
         "Percent",
         validators=[Optional(), NumberRange(min=0, max=100, message="Progress is 0 to 100 percent.")],
     )
-    times_read = IntegerField(
+    times_read = WholeNumberField(
         "Times read",
         validators=[
             Optional(),
@@ -267,7 +270,7 @@ class ShelfForm(FlaskForm):
 
 
 class PlaceOnShelfForm(FlaskForm):
-    shelf = SelectField("Add to shelf", coerce=int, validate_choice=True)
+    shelf = SelectField("Add to shelf", coerce=ascii_int, validate_choice=True)
 
 
 class ConfirmForm(FlaskForm):
@@ -288,8 +291,8 @@ class LibraryFilterForm(FlaskForm):
     status = SelectField("Status", choices=options([("", "Any status"), *STATUS_CHOICES]), default="")
     shelf = SelectField("Shelf", choices=options([("", "Any shelf")]), default="")
     author = StringField("Author", validators=[Optional(), Length(max=255)])
-    year_from = IntegerField("Year from", validators=[Optional(), YEAR_RANGE])
-    year_to = IntegerField("Year to", validators=[Optional(), YEAR_RANGE])
+    year_from = WholeNumberField("Year from", validators=[Optional(), YEAR_RANGE])
+    year_to = WholeNumberField("Year to", validators=[Optional(), YEAR_RANGE])
     format = SelectField("Format", choices=options([("", "Any format"), *FORMAT_CHOICES[1:]]), default="")
     per_page = SelectField(
         "Per page", choices=options([(str(size), str(size)) for size in PAGE_SIZES]), default="50"

@@ -19,13 +19,12 @@ from sqlalchemy import Connection
 
 from webapp.extensions import db
 from webapp.models import User
-from webapp.pagination import PageNavigation
+from webapp.pagination import MAX_PER_PAGE, PageNavigation
 from webapp.search import postgres_index, sqlite_index
 from webapp.search.backend import MARK_END, MARK_START, Access, RawHit
 from webapp.search.query import fts5_expression, parse_query, tsquery_expression
 
 KINDS = ("book", "post")
-MAX_PER_PAGE = 100
 #: Where a hit links to; the library and journal blueprints own these pages.
 #: Paths of the library's book page and the journal's post page.
 HIT_URLS = {"book": "/books/{id}", "post": "/post/{id}"}
