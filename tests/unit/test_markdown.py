@@ -174,6 +174,11 @@ def test_the_text_inside_dropped_markup_is_kept_as_text() -> None:
     assert html == Markup("<p>A   x   and  notes  here</p>\n")
 
 
+def test_a_closed_script_or_style_goes_with_its_code() -> None:
+    html = render_markdown("A <script>alert(1)</script> B <STYLE type=x>p{}</style > C <script>open")
+    assert html == Markup("<p>A  B  C  open</p>\n")
+
+
 def test_an_unclosed_comment_does_not_hide_the_rest_of_the_post() -> None:
     html = render_markdown("Visible <!-- a closed note --> text <!-- never closed\n\n" + AFTER)
     assert "a closed note" not in html
