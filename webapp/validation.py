@@ -15,13 +15,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from wtforms import IntegerField
+from wtforms import DateField, DecimalField, IntegerField
 
 #: An optional minus and ASCII digits; nothing before or after.
 _ASCII_INTEGER = re.compile(r"-?[0-9]+")
 #: Longer numbers are refused unread: no bound here is above 10 digits, and ``int()``
 #: of a long enough string is slow enough to matter (Python caps it at 4,300 digits).
 MAX_DIGITS = 20
+#: A decimal as a person types one (``12.50``, ``1e3``): not ``NaN``, ``1_000`` or full-width,
+#: all of which ``Decimal()`` reads.
+_ASCII_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?")
+#: What a date input sends (``strptime`` also reads full-width digits in ``%Y``).
+_ASCII_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 
 
 def ascii_int(text: str | int) -> int:
@@ -63,3 +68,23 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value."))
         self.data = number
+
+
+class PlainDecimalField(DecimalField):
+    """A DecimalField that reads only an ASCII decimal (see ``_ASCII_DECIMAL``)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and valuelist[0] and not _ASCII_DECIMAL.fullmatch(str(valuelist[0])):
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid decimal value."))
+        super().process_formdata(valuelist)
+
+
+class PlainDateField(DateField):
+    """A DateField that reads only ASCII digits (``strptime`` takes others for ``%Y``)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and valuelist[0] and not _ASCII_DATE.fullmatch(str(valuelist[0])):
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid date value."))
+        super().process_formdata(valuelist)

@@ -288,6 +288,35 @@ def test_a_form_number_is_ascii_digits(signed_in: FlaskClient, app: Flask, odd: 
         assert db.session.scalar(select(Book.id)) is None
 
 
+@pytest.mark.parametrize("odd", ["\uff11\uff12", "1_000", "NaN", "Infinity", " 12"])
+def test_a_form_price_is_an_ascii_decimal(signed_in: FlaskClient, app: Flask, odd: str) -> None:
+    token = csrf_token(signed_in, "/books/new")
+    response = signed_in.post("/books/new", data={"title": "Odd price", "price": odd, "csrf_token": token})
+    assert response.status_code == 422
+    assert "Not a valid decimal value." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Book.id)) is None
+
+
+def test_a_form_date_is_ascii_digits(signed_in: FlaskClient, app: Flask) -> None:
+    api = KeyClient(app.test_client(), make_key(app, db_user(app)))
+    book = api.post("/api/v1/books", json={"title": "Dated"}).get_json()
+    token = csrf_token(signed_in, f"/books/{book['id']}")
+    response = signed_in.post(
+        f"/books/{book['id']}/reading",
+        data={"status": "reading", "started_on": "\uff12\uff10\uff12\uff14-01-02", "csrf_token": token},
+    )
+    assert "Not a valid date value." in response.get_data(as_text=True)
+    assert api.get(f"/api/v1/books/{book['id']}/reading").status_code == 404
+
+
+def db_user(app: Flask) -> User:
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        db.session.expunge(user)
+        return user
+
+
 # --- patterns match the whole value -----------------------------------------------------
 
 TRAILING = ("\n", "\r\n", " ")

@@ -12,8 +12,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     SelectField,
     StringField,
     TextAreaField,
@@ -27,7 +25,7 @@ from webapp.library.listing import PAGE_SIZES, SORTS
 from webapp.models import BookFormat, ReadingStatus
 from webapp.models.limits import PAGES_MAX, PRICE_MAX, TIMES_READ_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
-from webapp.validation import WholeNumberField, ascii_int, full_match
+from webapp.validation import PlainDateField, PlainDecimalField, WholeNumberField, ascii_int, full_match
 
 FORMAT_CHOICES = [("", "Not set")] + [(member.value, member.value.title()) for member in BookFormat]
 STATUS_CHOICES = [(member.value, member.label) for member in ReadingStatus]
@@ -83,7 +81,7 @@ class BookForm(FlaskForm):
         "Language", description="e.g. en, fr, pt-BR", validators=[Optional(), Length(max=35)]
     )
     format = SelectField("Format", choices=options(FORMAT_CHOICES), default="")
-    price = DecimalField(
+    price = PlainDecimalField(
         "Price",
         places=2,
         validators=[
@@ -205,8 +203,8 @@ class QuickAddForm(FlaskForm):
 class ReadingForm(FlaskForm):
     status = SelectField("Status", choices=options(STATUS_CHOICES), default=ReadingStatus.WANT_TO_READ.value)
     rating = SelectField("My rating", choices=options(RATING_CHOICES), default="", validate_choice=False)
-    started_on = DateField("Started", validators=[Optional()])
-    finished_on = DateField("Finished", validators=[Optional()])
+    started_on = PlainDateField("Started", validators=[Optional()])
+    finished_on = PlainDateField("Finished", validators=[Optional()])
     progress_pages = WholeNumberField(
         "Page",
         validators=[
@@ -241,7 +239,7 @@ class ReadingForm(FlaskForm):
             raise ValidationError("A rating is 0.5 to 5 stars, in half stars.")
         field.stars = stars
 
-    def validate_finished_on(self, field: DateField) -> None:
+    def validate_finished_on(self, field: PlainDateField) -> None:
         if field.data and self.started_on.data and field.data < self.started_on.data:
             raise ValidationError("A book is finished after it is started.")
 
