@@ -68,7 +68,8 @@ def _features() -> list[Callable[[Flask], None]]:
     here is the order each request meets them: security first (Host, the launch gate,
     Origin: a request that may not come in touches nothing else), then the database's
     read-only marking, then CSRF and rate limits (their hooks are registered by their
-    ``init_app``), then sign-in and session rules, then the pages. Error handlers last,
+    ``init_app``), then the bounds on JSON bodies, then sign-in and session rules, then
+    the pages. Error handlers last,
     once every blueprint exists.
     """
     from webapp import (
@@ -83,6 +84,7 @@ def _features() -> list[Callable[[Flask], None]]:
         migration_commands,
         models,  # noqa: F401  (registers the tables for Alembic)
         proxies,
+        request_json,
         search,
         security,
         settings,
@@ -100,6 +102,7 @@ def _features() -> list[Callable[[Flask], None]]:
         csrf.init_app,
         limiter.init_app,
         login_manager.init_app,
+        request_json.init_app,
         users.init_app,
         sessions.init_app,
         user_cli.init_app,

@@ -1,9 +1,15 @@
-"""Cover images: checked by what they contain, stored under a generated name, served
-only from inside the covers folder.
+"""Cover images: checked by what they contain, scaled down and re-encoded, stored under
+a generated name, served only from inside the covers folder.
 
 The file name a browser sends and its Content-Type are the uploader's claims; Pillow
 reads the bytes to find the real format and refuses anything that is not a whole
 JPEG, PNG, WebP or GIF (and decompression bombs, which Pillow detects).
+
+What is stored is never the upload itself but Pillow's re-encoding of it: at most
+:data:`MAX_SIDE` pixels on its longest side (a 9000 x 9000 upload took 243 MB to
+decode on every view), its aspect kept, in its own format, turned upright by its EXIF
+orientation and with no metadata left (a phone photo's EXIF can hold where it was
+taken). Animated GIFs and WebPs keep their first frame: a cover is a still picture.
 """
 
 from __future__ import annotations
@@ -15,8 +21,13 @@ import warnings
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
+#: The longest side of a stored cover. The largest cover on any page is 14 x 21 rem
+#: (224 x 336 CSS pixels), 1,008 device pixels tall on a 3x screen; 1,600 leaves room
+#: for a larger view and still decodes in under 8 MB (RGB), where 9000 x 9000 took 243.
+MAX_SIDE = 1600
+JPEG_QUALITY = 85
 #: Pillow format name -> the extension we store it under.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
@@ -51,15 +62,48 @@ def read_cover(stream: BinaryIO, max_bytes: int) -> tuple[bytes, str]:
         raise InvalidCover("This image is damaged or incomplete.") from None
     if kind not in ALLOWED_FORMATS:  # unreachable with formats= above; kept as the rule
         raise InvalidCover("Covers must be JPEG, PNG, WebP or GIF images.")
-    return data, ALLOWED_FORMATS[kind]
+    try:
+        return _reencoded(data, kind), ALLOWED_FORMATS[kind]
+    except (OSError, SyntaxError, ValueError):  # verify() passed but decoding did not
+        raise InvalidCover("This image is damaged or incomplete.") from None
+
+
+def _reencoded(data: bytes, kind: str) -> bytes:
+    """The picture of ``data``, at most MAX_SIDE on its longest side, without metadata."""
+    with Image.open(io.BytesIO(data), formats=[kind]) as image:
+        image.seek(0)
+        # thumbnail() lets the JPEG decoder scale by 1/2 to 1/8 while decoding (draft
+        # mode), so a huge JPEG is never decoded whole.
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        picture = ImageOps.exif_transpose(image)
+        icc_profile = image.info.get("icc_profile")  # colours, not metadata: kept
+    picture.info = {}  # EXIF, XMP, text chunks, comments: some savers copy what is here
+    output = io.BytesIO()
+    options: dict[str, object] = {"icc_profile": icc_profile} if icc_profile else {}
+    if kind == "JPEG":
+        if picture.mode not in ("RGB", "L"):
+            picture = picture.convert("RGB")
+        picture.save(output, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **options)
+    elif kind == "WEBP":
+        picture.save(output, "WEBP", quality=JPEG_QUALITY, **options)
+    elif kind == "GIF":
+        picture.save(output, "GIF", optimize=True)
+    else:
+        picture.save(output, "PNG", **options)  # optimize=True: seconds for a few per cent
+    return output.getvalue()
 
 
 def store_cover(data: bytes, extension: str, data_dir: str | Path) -> str:
-    """Write the image under a random name and return that name (never the user's)."""
+    """Write the image under a random name and return that name (never the user's).
+    A write that fails (a full disk) leaves no partial file behind."""
     folder = covers_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.{extension}"
-    (folder / name).write_bytes(data)
+    try:
+        (folder / name).write_bytes(data)
+    except OSError:
+        (folder / name).unlink(missing_ok=True)
+        raise
     return name
 
 

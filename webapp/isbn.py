@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]")  # spaces, hyphens and dashes
+#: ASCII digits: ``str.isdigit`` is true of "٣" and "²" too (``int("²")`` is an error).
+_ISBN13 = re.compile(r"[0-9]{13}")
+_ISBN10 = re.compile(r"[0-9]{9}[0-9X]")
 
 
 class InvalidISBN(ValueError):
@@ -38,7 +41,7 @@ def normalize_isbn13(value: str) -> str:
     digits = _strip(value)
     if len(digits) == 10:
         return isbn10_to_isbn13(digits)
-    if len(digits) != 13 or not digits.isdigit():
+    if not _ISBN13.fullmatch(digits):
         raise InvalidISBN("An ISBN-13 has 13 digits.")
     if not digits.startswith(("978", "979")):
         raise InvalidISBN("An ISBN-13 starts with 978 or 979.")
@@ -49,7 +52,7 @@ def normalize_isbn13(value: str) -> str:
 
 def normalize_isbn10(value: str) -> str:
     digits = _strip(value)
-    if len(digits) != 10 or not digits[:9].isdigit() or not (digits[9].isdigit() or digits[9] == "X"):
+    if not _ISBN10.fullmatch(digits):
         raise InvalidISBN("An ISBN-10 has 9 digits and a final digit or X.")
     if isbn10_check_digit(digits[:9]) != digits[9]:
         raise InvalidISBN("This ISBN-10's check digit is wrong; look for a typo.")

@@ -7,10 +7,20 @@ no ``javascript:`` or ``data:`` URL can survive, and every link gets
 ``rel="noopener noreferrer"``. Images are dropped: the app is offline and the CSP
 forbids remote images anyway, so an ``<img>`` could only ever be a broken icon or a
 tracking pixel.
+
+Markup that is not allowed is dropped and its text kept. nh3 alone cannot promise
+that: it parses as a browser does before it drops anything, and to a browser an
+unclosed ``<style>``, ``<script>`` or ``<template>`` holds the rest of the document (then
+dropped with it), ``<textarea>``, ``<title>``, ``<xmp>`` or ``<plaintext>`` turn the rest
+into raw text, and in ``<math>`` or ``<svg>`` a ``<style>`` swallows the paragraph. So
+every tag that is not allowed is taken out before nh3 parses, and an unclosed comment
+opener is shown as text; nh3 then does the sanitising, as before. A whole ``<script>``
+or ``<style>`` element goes with its content, which is code, not the writer's prose.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -39,6 +49,58 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer"
 
+#: A start or end tag as an HTML tokenizer sees one begin: "<" or "</" and a letter.
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+#: Elements whose content is code: a closed one is dropped whole.
+CODE_ELEMENTS = ("script", "style")
+_CODE_OPEN = {name: re.compile(rf"<{name}(?=[\s/>])[^>]*>", re.IGNORECASE) for name in CODE_ELEMENTS}
+_CODE_CLOSE = {name: re.compile(rf"</{name}(?=[\s/>])[^>]*>", re.IGNORECASE) for name in CODE_ELEMENTS}
+
+
+def _drop_code_elements(html: str) -> str:
+    """``<script>...</script>`` and ``<style>...</style>`` with what is between them.
+    An opener with no closer after it is left for the tag pass (which keeps the text
+    after it); once one has none, no later one of that name has either."""
+    for name in CODE_ELEMENTS:
+        end = html.rfind(">") + 1  # no tag ends after the last ">" (see _drop_disallowed_tags)
+        kept, position = [], 0
+        while opener := _CODE_OPEN[name].search(html, position, end):
+            closer = _CODE_CLOSE[name].search(html, opener.end(), end)
+            if closer is None:
+                break
+            # Halves joined here into a tag are met by the tag pass, which runs after.
+            kept.append(html[position : opener.start()])
+            position = closer.end()
+        html = "".join(kept) + html[position:]
+    return html
+
+
+def _drop_disallowed_tags(html: str) -> str:
+    """Every tag nh3 would drop anyway, gone before it parses (so none can change how
+    the text after it is read). A space stands in for each, so two halves around one
+    cannot join into a new tag (``<sty<b>le>``)."""
+
+    def keep_if_allowed(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(2).lower() in ALLOWED_TAGS else " "
+
+    # After the last ">" no tag can end: searching there would scan to the end from every
+    # "<" (seconds for 100 kB of "<a "), so the tail is left out.
+    end = html.rfind(">") + 1
+    return _TAG.sub(keep_if_allowed, html[:end]) + html[end:]
+
+
+def _escape_unclosed_comment(html: str) -> str:
+    """A comment with no end would hide the rest of the post: from the first opener
+    that has no ``-->`` after it, the openers are text."""
+    position = 0
+    while (start := html.find(COMMENT_OPEN, position)) != -1:
+        end = html.find(COMMENT_CLOSE, start + len(COMMENT_OPEN))
+        if end == -1:
+            return html[:start] + html[start:].replace(COMMENT_OPEN, "&lt;!--")
+        position = end + len(COMMENT_CLOSE)
+    return html
+
 
 @cache
 def _renderer() -> MarkdownIt:
@@ -51,8 +113,9 @@ def _renderer() -> MarkdownIt:
 
 def sanitize_html(html: str) -> str:
     """Keep only harmless markup. Idempotent: sanitising the result again changes nothing."""
+    html = str(html)  # not Markup, whose slices and joins escape what they are given
     return nh3.clean(
-        html,
+        _drop_disallowed_tags(_drop_code_elements(_escape_unclosed_comment(html))),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),

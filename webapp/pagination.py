@@ -13,18 +13,29 @@ from typing import Any
 
 from flask import abort, request
 
-#: The highest ``?page=`` an HTML list accepts: OFFSET stays far inside SQLite's 64-bit
-#: integers whatever a URL says (a 20-digit page number used to be a 500).
+from webapp.validation import ascii_int
+
+#: The highest ``?page=`` any list accepts, pages and API alike: OFFSET stays far inside
+#: SQLite's 64-bit integers whatever a URL says (a 20-digit page number used to be a 500).
 MAX_PAGE = 1_000_000
+#: The most items one page of any list holds (the API's ``per_page``, the search's).
+MAX_PER_PAGE = 100
 
 
 def requested_page() -> int:
-    """``?page=`` of an HTML list: 1 when absent or not a number, 404 for a page that
-    cannot exist (below 1 or above :data:`MAX_PAGE`)."""
-    page = request.args.get("page", 1, type=int)
+    """``?page=`` of an HTML list: 1 when absent or not a number (ASCII digits only: a
+    full-width 1 is not one), 404 for a page that cannot exist (below 1 or above
+    :data:`MAX_PAGE`)."""
+    page = request.args.get("page", 1, type=ascii_int)
     if not 1 <= page <= MAX_PAGE:
         abort(404)
     return page
+
+
+def clamped_page() -> int:
+    """``?page=`` for the search, which shows a page out of range as the nearest one
+    that can exist instead of a 404 (tests/integration/test_search.py asks for that)."""
+    return min(max(request.args.get("page", 1, type=ascii_int), 1), MAX_PAGE)
 
 
 class PageNavigation:

@@ -29,6 +29,9 @@ ODD_QUERIES = (
     "q=" + "a" * 3000,
     "book=abc&book=99999999999999999999",
     "next=//evil.example&year=99999999999",
+    # Digits int() reads and we do not: full-width, Arabic-Indic, underscores, spaces.
+    "page=%EF%BC%92&per_page=1_0&book=%D9%A1&shelf=%EF%BC%91&author=%201&year_from=1_999",
+    "page=" + "9" * 5000,
 )
 
 
@@ -41,6 +44,10 @@ ODD_FORM_VALUES = (
     "\x00",
     "x" * 20_000,
     "😀" * 100,
+    "\uff11\uff19\uff19\uff19",  # a full-width 1999
+    "1_999",
+    "EUR\n",
+    "97804411727\u00b29",  # a superscript two in an ISBN: isdigit() but not int()
 )
 #: Every field name the app's forms use; each POST gets all of them at once.
 FORM_FIELDS = (

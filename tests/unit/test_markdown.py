@@ -138,3 +138,54 @@ def test_no_text_makes_anything_executable_and_sanitising_again_changes_nothing(
     html = render_markdown(text)
     assert_nothing_executable(html)
     assert sanitize_html(html) == html
+
+
+#: Elements a browser's parser reads in a mode of their own: raw text (style, script,
+#: xmp, noembed, noframes, iframe, noscript), escapable raw text (textarea, title),
+#: everything to the end (plaintext), inert content (template), foreign content (math, svg).
+PARSER_MODE_TAGS = ("math", "svg", "style", "script", "template", "noscript", "iframe", "textarea",
+                    "title", "xmp", "plaintext", "noembed", "noframes", "select", "object")  # fmt: skip
+AFTER = "The rest of the post survives."
+
+
+@pytest.mark.parametrize("tag", PARSER_MODE_TAGS)
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "Before <{tag}> {after}\n\nNext paragraph.",  # never closed
+        "Before <{tag}>inside</{tag}> {after}\n\nNext paragraph.",
+        "<{tag}>\n\n{after}\n\nNext paragraph.",  # an HTML block of its own
+        "Intro <math><{tag}> {after}\n\nNext paragraph.",  # inside foreign content
+        "Intro <svg><{tag}>x</{tag}> {after}\n\nNext paragraph.",
+        "Before <{TAG} class=x> {after}\n\nNext paragraph.",
+    ],
+)
+def test_markup_that_is_not_allowed_is_dropped_and_the_text_after_it_kept(tag: str, shape: str) -> None:
+    html = render_markdown(shape.format(tag=tag, TAG=tag.upper(), after=AFTER))
+    text = re.sub(r"<[^>]+>", "", html)
+    assert AFTER in text and "Next paragraph." in text, html
+    assert "&lt;/p&gt;" not in html  # the rest of the post was not turned into raw text
+    assert_nothing_executable(html)
+    assert sanitize_html(html) == html
+
+
+def test_the_text_inside_dropped_markup_is_kept_as_text() -> None:
+    html = render_markdown("A <math><mi>x</mi></math> and <textarea>notes</textarea> here")
+    assert html == Markup("<p>A   x   and  notes  here</p>\n")
+
+
+def test_a_closed_script_or_style_goes_with_its_code() -> None:
+    html = render_markdown("A <script>alert(1)</script> B <STYLE type=x>p{}</style > C <script>open")
+    assert html == Markup("<p>A  B  C  open</p>\n")
+
+
+def test_an_unclosed_comment_does_not_hide_the_rest_of_the_post() -> None:
+    html = render_markdown("Visible <!-- a closed note --> text <!-- never closed\n\n" + AFTER)
+    assert "a closed note" not in html
+    assert AFTER in html and "never closed" in html
+
+
+def test_tags_cannot_be_made_by_dropping_a_tag_between_their_halves() -> None:
+    html = render_markdown("<sty<b>le>body{display:none}</sty</b>le>" + AFTER)
+    assert AFTER in html
+    assert_nothing_executable(html)

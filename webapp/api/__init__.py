@@ -15,6 +15,7 @@ from webapp.api.auth import rate_limit_key, require_access
 from webapp.api.errors import PROBLEM_MIMETYPE, PROBLEM_SCHEMA, abort
 from webapp.api.errors import init_app as init_errors
 from webapp.extensions import csrf, limiter
+from webapp.pagination import MAX_PER_PAGE
 
 bp = APIBlueprint("api", __name__, enable_openapi=True)
 
@@ -89,7 +90,7 @@ def init_app(app: APIFlask) -> None:
         DESCRIPTION=(
             "Shelfmark's JSON API. Authenticate with an API key made in Settings → API keys, "
             "sent as `X-API-Key` or `Authorization: Bearer`. Lists take `page` and `per_page` "
-            "(1 to 100) and answer `items`, `total`, `pages`, `current_page`, `per_page` with a "
+            f"(1 to {MAX_PER_PAGE}) and answer `items`, `total`, `pages`, `current_page`, `per_page` with a "
             "`Link` header. Errors are RFC 9457 problem documents (`application/problem+json`)."
         ),
     )

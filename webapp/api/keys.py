@@ -20,7 +20,7 @@ from webapp.extensions import db
 from webapp.models import ApiKey, ApiScope, User
 from webapp.models.common import utcnow
 
-KEY_PATTERN = re.compile(r"^shm_(?P<key_id>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{43})$")
+KEY_PATTERN = re.compile(r"shm_(?P<key_id>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{43})")
 
 
 def hash_secret(secret: str) -> str:
@@ -53,7 +53,7 @@ def create_api_key(user: User, name: str, scopes: Iterable[str]) -> tuple[ApiKey
 
 def find_active_key(presented: str) -> ApiKey | None:
     """The active key ``presented`` stands for, or None (malformed, unknown, wrong or revoked)."""
-    match = KEY_PATTERN.match(presented.strip())
+    match = KEY_PATTERN.fullmatch(presented.strip())
     if not match:
         return None
     key = db.session.scalar(select(ApiKey).where(ApiKey.key_id == match["key_id"]))

@@ -15,19 +15,21 @@ from flask import request, url_for
 from marshmallow import Schema as MarshmallowSchema
 from sqlalchemy import Select
 
+from webapp.api.schemas.common import QueryNumber
 from webapp.extensions import db
-from webapp.pagination import MAX_PAGE  # the pages' bound: OFFSET never overflows
+from webapp.pagination import MAX_PAGE, MAX_PER_PAGE  # the pages' bounds: OFFSET never overflows
 
-MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 
 
 class PageQuery(Schema):
-    page = Integer(load_default=1, validate=Range(min=1, max=MAX_PAGE), metadata={"description": "From 1."})
-    per_page = Integer(
+    page = QueryNumber(
+        load_default=1, validate=Range(min=1, max=MAX_PAGE), metadata={"description": "From 1."}
+    )
+    per_page = QueryNumber(
         load_default=DEFAULT_PER_PAGE,
         validate=Range(min=1, max=MAX_PER_PAGE),
-        metadata={"description": "Items per page, 1 to 100."},
+        metadata={"description": f"Items per page, 1 to {MAX_PER_PAGE}."},
     )
 
 

@@ -7,15 +7,15 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 
 from webapp.api.errors import abort, conflict_from
-from webapp.api.schemas.common import INT32_MAX
 from webapp.extensions import db
+from webapp.models.limits import ID_MAX
 
 Model = TypeVar("Model")
 
 
 def get_or_404(model: type[Model], record_id: int, noun: str) -> Model:
     """Ids past the 32-bit range cannot exist (and SQLite cannot even bind past 64 bits)."""
-    record = db.session.get(model, record_id) if 0 < record_id <= INT32_MAX else None
+    record = db.session.get(model, record_id) if 0 < record_id <= ID_MAX else None
     if record is None:
         abort(404, f"There is no {noun} with id {record_id}.")
     return record

@@ -11,9 +11,12 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
 from webapp.auth.passwords import password_problems
+from webapp.validation import full_match
 
-USERNAME_PATTERN = re.compile(r"^[\w.\-]+$")
-USERNAME_RULE = Regexp(USERNAME_PATTERN, message="Use letters, digits, dots, dashes and underscores only.")
+USERNAME_PATTERN = re.compile(r"[\w.\-]+")
+USERNAME_RULE = Regexp(
+    USERNAME_PATTERN, message="Use letters, digits, dots, dashes and underscores only.", matcher=full_match
+)
 
 
 class LoginForm(FlaskForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -16,6 +16,7 @@ from wtforms.validators import (
 from webapp.extensions import db
 from webapp.models import Book, PostKind, Visibility
 from webapp.models.limits import ID_MAX
+from webapp.validation import WholeNumberField, optional_ascii_int
 
 TITLE_MAX = 300  # the column's length
 BODY_MAX = 100_000
@@ -40,11 +41,8 @@ def optional_int(value: object) -> int | None:
     ever sees a number the database cannot hold."""
     if value in (None, ""):
         return None
-    try:
-        number = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return NOT_AN_ID
-    return number if 1 <= number <= ID_MAX else NOT_AN_ID
+    number = optional_ascii_int(value)
+    return number if number is not None and 1 <= number <= ID_MAX else NOT_AN_ID
 
 
 class PostForm(FlaskForm):
@@ -80,14 +78,14 @@ class PostForm(FlaskForm):
             raise ValidationError("That book is not in the library.")
 
 
-def stop_if_not_a_number(_form: FlaskForm, field: IntegerField) -> None:
+def stop_if_not_a_number(_form: FlaskForm, field: WholeNumberField) -> None:
     """Text that is no integer already carries its message; say it once, not twice."""
     if field.process_errors:
         raise StopValidation()
 
 
 class GoalForm(FlaskForm):
-    target_books = IntegerField(
+    target_books = WholeNumberField(
         "Books to read this year",
         validators=[
             InputRequired("Say how many books."),

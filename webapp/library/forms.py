@@ -12,10 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -29,6 +26,7 @@ from webapp.library.listing import PAGE_SIZES, SORTS
 from webapp.models import BookFormat, ReadingStatus, Visibility
 from webapp.models.limits import PAGES_MAX, PRICE_MAX, TIMES_READ_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
+from webapp.validation import PlainDateField, PlainDecimalField, WholeNumberField, ascii_int, full_match
 
 FORMAT_CHOICES = [("", "Not set")] + [(member.value, member.value.title()) for member in BookFormat]
 STATUS_CHOICES = [(member.value, member.label) for member in ReadingStatus]
@@ -71,8 +69,8 @@ class BookForm(FlaskForm):
     )
     isbn10 = StringField("ISBN-10", filters=[_blank_to_none])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=255)])
-    year = IntegerField("Year published", validators=[Optional()])
-    pages = IntegerField(
+    year = WholeNumberField("Year published", validators=[Optional()])
+    pages = WholeNumberField(
         "Pages",
         validators=[
             Optional(),
@@ -84,7 +82,7 @@ class BookForm(FlaskForm):
         "Language", description="e.g. en, fr, pt-BR", validators=[Optional(), Length(max=35)]
     )
     format = SelectField("Format", choices=options(FORMAT_CHOICES), default="")
-    price = DecimalField(
+    price = PlainDecimalField(
         "Price",
         places=2,
         validators=[
@@ -98,7 +96,10 @@ class BookForm(FlaskForm):
         "Currency",
         description="Three letters, e.g. EUR, USD, GBP.",
         filters=[_blank_to_none],
-        validators=[Optional(), Regexp(r"^[A-Za-z]{3}$", message="A currency is three letters, e.g. EUR.")],
+        validators=[
+            Optional(),
+            Regexp(r"[A-Za-z]{3}", message="A currency is three letters, e.g. EUR.", matcher=full_match),
+        ],
     )
     location = StringField(
         "Location",
@@ -113,7 +114,7 @@ class BookForm(FlaskForm):
             if len(name) > 255:
                 raise ValidationError("An author's name may be at most 255 characters.")
 
-    def validate_year(self, field: IntegerField) -> None:
+    def validate_year(self, field: WholeNumberField) -> None:
         if field.data is None:
             return
         latest = latest_allowed_year()
@@ -209,9 +210,9 @@ READING_VISIBILITY_CHOICES = [
 class ReadingForm(FlaskForm):
     status = SelectField("Status", choices=options(STATUS_CHOICES), default=ReadingStatus.WANT_TO_READ.value)
     rating = SelectField("My rating", choices=options(RATING_CHOICES), default="", validate_choice=False)
-    started_on = DateField("Started", validators=[Optional()])
-    finished_on = DateField("Finished", validators=[Optional()])
-    progress_pages = IntegerField(
+    started_on = PlainDateField("Started", validators=[Optional()])
+    finished_on = PlainDateField("Finished", validators=[Optional()])
+    progress_pages = WholeNumberField(
         "Page",
         validators=[
             Optional(),
@@ -219,11 +220,11 @@ class ReadingForm(FlaskForm):
             NumberRange(max=PAGES_MAX, message=f"A page number can be at most {PAGES_MAX:,}."),
         ],
     )
-    progress_percent = IntegerField(
+    progress_percent = WholeNumberField(
         "Percent",
         validators=[Optional(), NumberRange(min=0, max=100, message="Progress is 0 to 100 percent.")],
     )
-    times_read = IntegerField(
+    times_read = WholeNumberField(
         "Times read",
         validators=[
             Optional(),
@@ -253,7 +254,7 @@ class ReadingForm(FlaskForm):
             raise ValidationError("A rating is 0.5 to 5 stars, in half stars.")
         field.stars = stars
 
-    def validate_finished_on(self, field: DateField) -> None:
+    def validate_finished_on(self, field: PlainDateField) -> None:
         if field.data and self.started_on.data and field.data < self.started_on.data:
             raise ValidationError("A book is finished after it is started.")
 
@@ -287,7 +288,7 @@ class ShelfForm(FlaskForm):
 
 
 class PlaceOnShelfForm(FlaskForm):
-    shelf = SelectField("Add to shelf", coerce=int, validate_choice=True)
+    shelf = SelectField("Add to shelf", coerce=ascii_int, validate_choice=True)
 
 
 class BookDeleteForm(FlaskForm):
@@ -313,8 +314,8 @@ class LibraryFilterForm(FlaskForm):
     status = SelectField("Status", choices=options([("", "Any status"), *STATUS_CHOICES]), default="")
     shelf = SelectField("Shelf", choices=options([("", "Any shelf")]), default="")
     author = StringField("Author", validators=[Optional(), Length(max=255)])
-    year_from = IntegerField("Year from", validators=[Optional(), YEAR_RANGE])
-    year_to = IntegerField("Year to", validators=[Optional(), YEAR_RANGE])
+    year_from = WholeNumberField("Year from", validators=[Optional(), YEAR_RANGE])
+    year_to = WholeNumberField("Year to", validators=[Optional(), YEAR_RANGE])
     format = SelectField("Format", choices=options([("", "Any format"), *FORMAT_CHOICES[1:]]), default="")
     per_page = SelectField(
         "Per page", choices=options([(str(size), str(size)) for size in PAGE_SIZES]), default="50"

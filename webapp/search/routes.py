@@ -6,21 +6,20 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from webapp.pagination import MAX_PER_PAGE, clamped_page
 from webapp.search.service import KINDS, search_items, search_library
+from webapp.validation import ascii_int
 
 bp = Blueprint("search", __name__)
 api_bp = Blueprint("search_api", __name__)
 
-#: Deeper pages than this are refused quietly (shown empty): nobody reads page 10,001,
-#: and an OFFSET past SQLite's integer range would be an error.
-MAX_PAGE = 10_000
 SUGGESTIONS = 6
 
 
 def _query_args() -> tuple[str, int, tuple[str, ...]]:
     """q, page and kind from the query string; malformed values fall back to defaults."""
     query = request.args.get("q", "", type=str)
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    page = clamped_page()
     kind = request.args.get("kind", "", type=str)
     kinds = (kind,) if kind in KINDS else KINDS
     return query, page, kinds
@@ -49,7 +48,7 @@ def api_search() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return jsonify(error="unauthorized", message="Sign in to search."), 401
     query, page, _kinds = _query_args()
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), 100)
+    per_page = min(max(request.args.get("per_page", 20, type=ascii_int) or 20, 1), MAX_PER_PAGE)
     items, total = search_items(query, current_user._get_current_object(), page, per_page)
     return jsonify(
         items=items,

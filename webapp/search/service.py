@@ -21,13 +21,12 @@ from sqlalchemy import Connection
 
 from webapp.extensions import db
 from webapp.models import User
-from webapp.pagination import PageNavigation
+from webapp.pagination import MAX_PER_PAGE, PageNavigation
 from webapp.search import postgres_index, sqlite_index
 from webapp.search.backend import MARK_END, MARK_START, Access, RawHit
 from webapp.search.query import fts5_expression, parse_query, tsquery_expression
 
 KINDS = ("book", "post")
-MAX_PER_PAGE = 100
 #: A hit's page (the library's book page, the journal's post) and its API resource,
 #: as endpoint and URL argument.
 HIT_PAGES = {"book": ("library.book", "book_id"), "post": ("journal.post", "post_id")}

@@ -4,14 +4,14 @@ from typing import Any
 
 from apiflask import Schema
 from apiflask.fields import Boolean, Integer, List, String
-from apiflask.validators import Length, OneOf, Range, Regexp
+from apiflask.validators import Length, OneOf, Range
 from marshmallow import ValidationError, validates, validates_schema
 
 from webapp.api.pagination import PageQuery
-from webapp.api.schemas.common import INT32_MAX, Text, Timestamp
+from webapp.api.schemas.common import FullMatch, QueryNumber, Text, Timestamp, WholeNumber
 from webapp.isbn import InvalidISBN, normalize_isbn10, normalize_isbn13
 from webapp.models import BookFormat, ReadingStatus
-from webapp.models.limits import PAGES_MAX, PRICE_MINOR_MAX, YEAR_MAX, YEAR_MIN
+from webapp.models.limits import ID_MAX, PAGES_MAX, PRICE_MINOR_MAX, YEAR_MAX, YEAR_MIN
 
 BOOK_SORTS = ("title", "-title", "added", "-added", "year", "-year")
 
@@ -48,12 +48,15 @@ class BookIn(Schema):
     isbn13 = Text(allow_none=True, validate=Length(max=20))
     isbn10 = Text(allow_none=True, validate=Length(max=20))
     publisher = Text(allow_none=True, validate=Length(max=255))
-    year = Integer(allow_none=True, validate=Range(min=YEAR_MIN, max=YEAR_MAX))
-    pages = Integer(allow_none=True, validate=Range(min=1, max=PAGES_MAX))
+    year = WholeNumber(allow_none=True, validate=Range(min=YEAR_MIN, max=YEAR_MAX))
+    pages = WholeNumber(allow_none=True, validate=Range(min=1, max=PAGES_MAX))
     language = Text(allow_none=True, validate=Length(max=35))
     format = String(allow_none=True, validate=OneOf([f.value for f in BookFormat]))
-    price_minor = Integer(allow_none=True, validate=Range(min=0, max=PRICE_MINOR_MAX))
-    currency = String(allow_none=True, validate=Regexp(r"^[A-Z]{3}$"))
+    price_minor = WholeNumber(allow_none=True, validate=Range(min=0, max=PRICE_MINOR_MAX))
+    currency = String(
+        allow_none=True,
+        validate=FullMatch(r"[A-Z]{3}", error="A currency is three capital letters, e.g. EUR."),
+    )
     location = Text(allow_none=True, validate=Length(max=255))
 
     @validates("title")
@@ -94,11 +97,11 @@ class BookQuery(PageQuery):
         validate=OneOf([s.value for s in ReadingStatus]),
         metadata={"description": "Only books the caller has this reading status for."},
     )
-    shelf = Integer(validate=Range(min=1, max=INT32_MAX), metadata={"description": "A shelf id."})
-    author = Integer(validate=Range(min=1, max=INT32_MAX), metadata={"description": "An author id."})
+    shelf = QueryNumber(validate=Range(min=1, max=ID_MAX), metadata={"description": "A shelf id."})
+    author = QueryNumber(validate=Range(min=1, max=ID_MAX), metadata={"description": "An author id."})
     format = String(validate=OneOf([f.value for f in BookFormat]))
-    year_from = Integer(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
-    year_to = Integer(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
+    year_from = QueryNumber(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
+    year_to = QueryNumber(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
     sort = String(load_default="title", validate=OneOf(BOOK_SORTS))
 
 

@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import DateTime, Integer, String
+from apiflask.fields import DateTime, Float, Integer, String
 from marshmallow import ValidationError
+from marshmallow.validate import Regexp
+
+from webapp.validation import optional_ascii_int
 
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
@@ -44,4 +47,41 @@ class UserBrief(Schema):
     display_name = String(required=True)
 
 
-INT32_MAX = 2_147_483_647
+class WholeNumber(Integer):
+    """An integer in a JSON body is a JSON integer: ``1999``. marshmallow's own Integer
+    also takes ``1999.5`` (stored as 1999), ``"1999"`` and ``"1999.0"``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+
+class QueryNumber(Integer):
+    """An integer in a query string: ASCII digits only (``int()`` would also read
+    full-width digits, ``"1_000"`` and ``" 5 "``)."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, str):
+            number = optional_ascii_int(value)
+            if number is None:
+                raise self.make_error("invalid", input=value)
+            value = number
+        return super()._validated(value)
+
+
+class JSONFloat(Float):
+    """A number in a JSON body is a JSON number, not a string that looks like one."""
+
+    def _validated(self, value: Any) -> float:
+        if isinstance(value, str):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class FullMatch(Regexp):
+    """marshmallow's Regexp uses ``re.match``: ``^[A-Z]{3}$`` accepts ``"EUR\\n"``.
+    This one wants the pattern to match the whole value."""
+
+    def __call__(self, value: Any) -> Any:
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value

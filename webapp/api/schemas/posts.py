@@ -8,8 +8,9 @@ from apiflask.validators import Length, OneOf, Range
 from marshmallow import ValidationError, validates
 
 from webapp.api.pagination import PageQuery
-from webapp.api.schemas.common import INT32_MAX, Text, Timestamp, UserBrief
+from webapp.api.schemas.common import QueryNumber, Text, Timestamp, UserBrief, WholeNumber
 from webapp.models import PostKind, Visibility
+from webapp.models.limits import ID_MAX
 
 
 class PostOut(Schema):
@@ -32,7 +33,7 @@ class PostIn(Schema):
         validate=OneOf([v.value for v in Visibility]),
         metadata={"description": "private (default): only you; shared: every user of this library."},
     )
-    book_id = Integer(allow_none=True, validate=Range(min=1, max=INT32_MAX))
+    book_id = WholeNumber(allow_none=True, validate=Range(min=1, max=ID_MAX))
 
     @validates("title")
     def _has_words(self, value: str, **_: Any) -> None:
@@ -43,7 +44,7 @@ class PostIn(Schema):
 class PostQuery(PageQuery):
     q = Text(validate=Length(max=200), metadata={"description": "Words in the title."})
     author = Text(validate=Length(max=64), metadata={"description": "A username."})
-    book = Integer(validate=Range(min=1, max=INT32_MAX), metadata={"description": "A book id."})
+    book = QueryNumber(validate=Range(min=1, max=ID_MAX), metadata={"description": "A book id."})
     kind = String(validate=OneOf([k.value for k in PostKind]))
     visibility = String(validate=OneOf([v.value for v in Visibility]))
     sort = String(load_default="-created", validate=OneOf(["created", "-created", "title", "-title"]))

@@ -4,7 +4,7 @@ from apiflask import Schema
 from apiflask.fields import Date, Float, Integer, String
 from apiflask.validators import OneOf, Range
 
-from webapp.api.schemas.common import Timestamp
+from webapp.api.schemas.common import JSONFloat, Timestamp, WholeNumber
 from webapp.models import ReadingStatus, Visibility
 from webapp.models.limits import PAGES_MAX, TIMES_READ_MAX
 
@@ -26,12 +26,12 @@ class ReadingOut(Schema):
 
 class ReadingIn(Schema):
     status = String(validate=OneOf([s.value for s in ReadingStatus]))
-    rating = Float(allow_none=True, validate=OneOf(HALF_STARS))
+    rating = JSONFloat(allow_none=True, validate=OneOf(HALF_STARS))
     started_on = Date(allow_none=True)
     finished_on = Date(allow_none=True, metadata={"description": "Not before started_on."})
-    progress_pages = Integer(allow_none=True, validate=Range(min=0, max=PAGES_MAX))
-    progress_percent = Integer(allow_none=True, validate=Range(min=0, max=100))
-    times_read = Integer(validate=Range(min=0, max=TIMES_READ_MAX))
+    progress_pages = WholeNumber(allow_none=True, validate=Range(min=0, max=PAGES_MAX))
+    progress_percent = WholeNumber(allow_none=True, validate=Range(min=0, max=100))
+    times_read = WholeNumber(validate=Range(min=0, max=TIMES_READ_MAX))
     visibility = String(
         validate=OneOf([v.value for v in Visibility]),
         metadata={

@@ -8,7 +8,8 @@ from apiflask.validators import Length, OneOf, Range
 from marshmallow import ValidationError, validates
 
 from webapp.api.pagination import PageQuery
-from webapp.api.schemas.common import INT32_MAX, Text, Timestamp, UserBrief
+from webapp.api.schemas.common import Text, Timestamp, UserBrief, WholeNumber
+from webapp.models.limits import ID_MAX
 
 
 class ShelfOut(Schema):
@@ -22,7 +23,7 @@ class ShelfOut(Schema):
 class ShelfIn(Schema):
     name = Text(required=True, validate=Length(min=1, max=100))
     book_ids = List(
-        Integer(validate=Range(min=1, max=INT32_MAX)),
+        WholeNumber(validate=Range(min=1, max=ID_MAX)),
         validate=Length(max=10_000),
         metadata={"description": "The books on the shelf (replaces them). List them with /books?shelf=id."},
     )
