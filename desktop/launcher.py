@@ -48,7 +48,7 @@ def say(message: str) -> None:
 def show_secret(line: str, terminal_only: bool = False) -> bool:
     """Print a line that carries the launch secret, but only to a real stdout: a
     windowed build's stdout is a LogStream into the log file, and no log may keep the
-    secret (SECURITY.md, 3). ``terminal_only`` also refuses a pipe or a file (a program
+    secret (docs/security.md). ``terminal_only`` also refuses a pipe or a file (a program
     started from a desktop menu has its stdout in the system journal). True if printed."""
     stream = sys.stdout
     if stream is None or isinstance(stream, LogStream):
@@ -105,7 +105,7 @@ def complain(message: str) -> None:
 
 def entry_url(app: Flask, server: LocalServer) -> str:
     """The one URL the window (and the frozen self-test) opens first: the launch gate's
-    one-time bootstrap URL with this launch's secret. Never logged (SECURITY.md)."""
+    one-time bootstrap URL with this launch's secret. Never logged (docs/security.md)."""
     from webapp.launch import open_desktop_gate
 
     return server.url + open_desktop_gate(app, server.port)

@@ -14,7 +14,7 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 #: The launch secret travels only as ``token=`` in the bootstrap URL; whoever logs that
 #: URL (pywebview at debug level, a browser's error, a traceback quoting it) must not
-#: put the secret in a file that outlives the launch (SECURITY.md, 3).
+#: put the secret in a file that outlives the launch (docs/security.md).
 SECRET_IN_URL = re.compile(r"(token=)[^&#\s'\"]+")
 
 

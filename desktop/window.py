@@ -2,7 +2,7 @@
 
 GTK with the system's WebKitGTK is the Linux default (native, small bundle); Qt is a
 choice (``--gui qt`` or ``SHELFMARK_GUI=qt``). File URLs are off, external links go to
-the system browser, and no JavaScript API is exposed to the page (SECURITY.md, 7).
+the system browser, and no JavaScript API is exposed to the page (docs/security.md, "The desktop").
 """
 
 from __future__ import annotations

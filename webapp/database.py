@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
 
 
 def read_only_requests(app: Flask) -> None:
-    """GET/HEAD/OPTIONS change nothing (SECURITY.md), so they never take the write lock."""
+    """GET/HEAD/OPTIONS change nothing (docs/security.md), so they never take the write lock."""
 
     @app.before_request
     def _mark_read_only() -> None:

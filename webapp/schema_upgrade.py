@@ -1,6 +1,6 @@
 """Bring a database to the newest schema without ever losing it.
 
-The launcher's contract (ARCHITECTURE.md, "one launch"): a database behind the newest
+The launcher's contract (docs/architecture.md, "One launch"): a database behind the newest
 revision is first copied with SQLite's online backup API, then upgraded; if the upgrade
 fails, the copy is put back and the user told; a database written by a newer Shelfmark
 is refused and left exactly as it was (we read its revision through a read-only

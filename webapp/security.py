@@ -1,4 +1,4 @@
-"""Who may come in (SECURITY.md): host allowlist, the desktop launch gate, origin
+"""Who may come in (docs/security.md): host allowlist, the desktop launch gate, origin
 checks on state changes, and the security headers on every response.
 
 Order matters and is fixed here: the Host is checked before routing (DNS rebinding),

@@ -1,4 +1,4 @@
-"""SECURITY.md row 4 in a real browser: a page on another local port posts a
+"""docs/security.md, row 4 in a real browser: a page on another local port posts a
 ``text/plain`` form at the app (the classic CSRF shape that skips CORS preflight)."""
 
 import pytest

@@ -21,7 +21,7 @@ USER_AGENT = "ShelfmarkBrowserTest/1.0 Chromium"
 
 @pytest.fixture
 def served(make_app):
-    app = make_app()  # the app's own CSP (SECURITY.md) is on every response
+    app = make_app()  # the app's own CSP (docs/security.md) is on every response
     server = LocalServer(app, threads=4)
     server.start()
     yield app, server

@@ -1,4 +1,4 @@
-"""The launch secret reaches the window or the browser, and never a log (SECURITY.md, 3).
+"""The launch secret reaches the window or the browser, and never a log (docs/security.md).
 
 Each launch runs the real program with stdout as a user's OS might leave it: a pipe, or
 closed (a windowed build, where Python sets ``sys.stdout`` to None and every print would

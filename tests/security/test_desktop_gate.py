@@ -1,4 +1,4 @@
-"""SECURITY.md rows 2 and 3: the Host allowlist and the one-time launch secret."""
+"""docs/security.md, rows 2 and 3: the Host allowlist and the one-time launch secret."""
 
 import pytest
 

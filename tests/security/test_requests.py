@@ -1,4 +1,4 @@
-"""SECURITY.md rows 4-9: state changes, headers, sessions, password hashes, rate limits."""
+"""docs/security.md, rows 4-9: state changes, headers, sessions, password hashes, rate limits."""
 
 import re
 import time

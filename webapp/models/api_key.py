@@ -1,4 +1,4 @@
-"""API keys: how scripts act as a user without a session (SECURITY.md, "API keys").
+"""API keys: how scripts act as a user without a session (docs/security.md, "API keys").
 
 A key reads ``shm_<key_id>_<secret>``. ``key_id`` is public (shown in the settings page,
 used to find the row); only a SHA-256 of the 256-bit random secret is stored. A slow
