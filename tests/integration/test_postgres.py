@@ -3,8 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.integration.migration_helpers import migrate_down_to, migrate_to
@@ -15,6 +14,8 @@ from webapp.search import search_library
 from webapp.search.backend import include_name
 
 pytestmark = pytest.mark.postgres
+
+
 @pytest.fixture
 def pg_app(make_app, postgres_url):
     return make_app(migrate=False, SQLALCHEMY_DATABASE_URI=postgres_url, MODE="server")
