@@ -138,6 +138,14 @@ mkdir -p "$ROOT"
 tar -C "$ROOT" -xf "$BASE"
 [[ -x $ROOT/usr/bin/python3 ]] && die "the base already has python3: it is not a fresh machine"
 cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
+# The certificate authorities this machine's administrator added (a network that reaches
+# PyPI through a TLS proxy has one): any machine on this network has them, and pip fails
+# without them, so the root trusts them too. Nothing of the project's is copied.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/"
+  chroot "$ROOT" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the root"
+  say "the root trusts this machine's added certificate authorities ($(ls /usr/local/share/ca-certificates/*.crt | wc -l))"
+fi
 
 # ---- a clean clone of HEAD ---------------------------------------------------------------
 git clone --quiet --no-hardlinks "$REPO" "$ROOT/root/shelfmark"
@@ -152,9 +160,12 @@ mount --make-rslave "$ROOT/dev"
 mount -t tmpfs -o mode=1777,nosuid,nodev shm "$ROOT/dev/shm"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$ROOT/tmp"
 
+# A clean environment, as a root login has. In the background and waited for, so that
+# Ctrl+C or a TERM reaches the clean-up at once rather than after the command.
 inside() {
   chroot "$ROOT" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb LANG=C.UTF-8 \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/bash -c "cd /root/shelfmark && $1"
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/bash -c "cd /root/shelfmark && $1" &
+  wait $!
 }
 
 # ---- 1. the run command ------------------------------------------------------------------
