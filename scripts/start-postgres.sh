@@ -30,7 +30,8 @@ if [[ -z "$cluster" ]]; then
   cluster="$version main"
 fi
 # shellcheck disable=SC2086  # "$version $name" are two words
-if ! pg_lsclusters --no-header | grep -q " online"; then
+state=$(pg_lsclusters --no-header | awk 'NR==1 {print $4}')
+if [[ $state != online* ]]; then
   port=$(pg_lsclusters --no-header | awk 'NR==1 {print $3}')
   if port_in_use "$port"; then
     moved=$(free_port "$port")

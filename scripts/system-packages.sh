@@ -9,7 +9,8 @@
 #   system-packages.sh --tests    also Xvfb, Chromium, PostgreSQL, rsvg-convert, ImageMagick
 #   system-packages.sh --check-gi PYTHON
 #                                 prove that PYTHON (the venv's, whose PyGObject is pip-built)
-#                                 loads GTK 3 and WebKit2 4.1 through gi, as pywebview does
+#                                 loads GTK 3 and WebKit2 4.1 through gi, as pywebview does,
+#                                 and that GTK can read the SVG window icon
 #
 # A failed proof stops with one line on stderr naming the part, e.g.
 #   system-packages: Chromium does not start headless: ...
@@ -33,6 +34,17 @@ from gi.repository import Gtk, WebKit2  # noqa: F401
 ' 2>&1); then
     fail "GTK 3 / WebKit2 4.1 do not load through gi in $python (gir1.2-gtk-3.0, gir1.2-webkit2-4.1, PyGObject): $(tail -1 <<<"$out")"
   fi
+  # The window's icon is the SVG (pywebview's set_icon_from_file): without gdk-pixbuf's SVG
+  # loader the window fails to start at all.
+  if ! out=$("$python" -c '
+import sys
+import gi
+gi.require_version("GdkPixbuf", "2.0")
+from gi.repository import GdkPixbuf
+GdkPixbuf.Pixbuf.new_from_file_at_size(sys.argv[1], 16, 16)
+' webapp/static/img/shelfmark.svg 2>&1); then
+    fail "GTK cannot read the SVG window icon (librsvg2-common, gdk-pixbuf's SVG loader): $(tail -1 <<<"$out")"
+  fi
 }
 
 if [[ "${1:-}" == "--check-gi" ]]; then
@@ -42,8 +54,9 @@ fi
 
 # python3-dev, gcc and libc6-dev: pip builds PyGObject and pycairo from source (no wheels for
 # Linux); gcc only *recommends* libc6-dev, so --no-install-recommends needs it named.
+# librsvg2-common: gdk-pixbuf's SVG loader, for the window's SVG icon (GTK only recommends it).
 RUNTIME=(python3 python3-venv python3-dev gcc libc6-dev pkg-config libgirepository1.0-dev libcairo2-dev
-  gir1.2-gtk-3.0 gir1.2-webkit2-4.1)
+  gir1.2-gtk-3.0 gir1.2-webkit2-4.1 librsvg2-common)
 # librsvg2-bin: rsvg-convert draws the icons from the SVG (build/icons.py).
 # imagemagick: `import` and `convert` take and measure the window tests' screenshots
 # (tests/desktop/x11.py); PNG and X11 only, so it needs no delegate from its "extra" package.

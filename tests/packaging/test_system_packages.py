@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,32 @@ def test_a_chromium_that_does_not_start_stops_the_set_up_naming_it(tmp_path) -> 
     assert result.stderr.strip().splitlines() == [
         "system-packages: Chromium does not start headless (chromium): FATAL: No usable sandbox!"
     ]
+
+
+def test_a_gtk_that_cannot_read_the_svg_icon_stops_the_set_up_naming_it(tmp_path) -> None:
+    """Without gdk-pixbuf's SVG loader (librsvg2-common, which GTK only recommends) the
+    window fails to start; an empty loader list is what such a machine has."""
+    no_loaders = tmp_path / "loaders.cache"
+    no_loaders.write_text("")
+    result = subprocess.run(
+        ["bash", "scripts/system-packages.sh", "--check-gi", sys.executable],
+        cwd=ROOT,
+        env={**os.environ, "GDK_PIXBUF_MODULE_FILE": str(no_loaders)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("system-packages: GTK cannot read the SVG window icon (librsvg2-common")
+
+
+def test_the_venv_loads_gtk_webkit_and_the_svg_icon() -> None:
+    result = subprocess.run(
+        ["bash", "scripts/system-packages.sh", "--check-gi", sys.executable],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
