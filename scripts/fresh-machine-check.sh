@@ -57,6 +57,7 @@ esac
 mkdir -p "$FRESH_ROOT_DIR/logs"
 FRESH_ROOT_DIR=$(realpath "$FRESH_ROOT_DIR")
 BASE=$FRESH_ROOT_DIR/bookworm-base.tar
+BASE_NEW=$FRESH_ROOT_DIR/bookworm-base.new.tar
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 ROOT=$FRESH_ROOT_DIR/root-${COMMIT:0:12}-$$
 LOG=$FRESH_ROOT_DIR/logs/$STAMP-${COMMIT:0:12}
@@ -121,12 +122,13 @@ flock 8
 if $REBUILD || [[ ! -s $BASE ]] || [[ -n $(find "$BASE" -mtime +7) ]]; then
   say "building a Debian 12 base with mmdebstrap (log: $LOG/mmdebstrap.log)"
   base_started=$(date +%s)
-  mmdebstrap --variant=important --include=ca-certificates,git bookworm "$BASE.new" \
+  rm -f "$BASE_NEW"
+  mmdebstrap --variant=important --format=tar --include=ca-certificates,git bookworm "$BASE_NEW" \
     "deb http://deb.debian.org/debian bookworm main" \
     "deb http://deb.debian.org/debian bookworm-updates main" \
     "deb http://deb.debian.org/debian-security bookworm-security main" >"$LOG/mmdebstrap.log" 2>&1 ||
     die "mmdebstrap failed: see $LOG/mmdebstrap.log"
-  mv "$BASE.new" "$BASE"
+  mv "$BASE_NEW" "$BASE"
   say "base built in $(elapsed "$base_started")"
 else
   say "reusing the Debian 12 base $BASE (from $(date -u -r "$BASE" +%F); --rebuild-base to refresh)"
