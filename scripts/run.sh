@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
 bash scripts/venv.sh requirements.txt
+bash scripts/system-packages.sh --check-gi .venv/bin/python
 exec .venv/bin/python main.py "$@"
