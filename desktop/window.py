@@ -76,12 +76,40 @@ def _menus(webview: Any, window: Any) -> list[Any]:
     ]
 
 
-def _icon() -> str | None:
-    """Found through ``resource_path`` so a bundle and a checkout agree on where it is."""
+def _icon(gui: str) -> str | None:
+    """Found through ``resource_path`` so a bundle and a checkout agree on where it is.
+
+    GTK reads the SVG through gdk-pixbuf's SVG loader (librsvg), which distributions
+    only recommend; without it pywebview's ``set_icon_from_file`` fails and the window
+    never starts. So a window without its icon beats no window: ask first."""
     from desktop.paths import resource_path
 
     icon = resource_path(*ICON)
-    return str(icon) if icon.is_file() else None
+    if not icon.is_file():
+        return None
+    if gui == "gtk" and not _gtk_reads_image(icon):
+        log.warning(
+            "GTK cannot read the window icon %s (is gdk-pixbuf's SVG loader, librsvg2-common, "
+            "installed?); the window opens without it",
+            icon,
+        )
+        return None
+    return str(icon)
+
+
+def _gtk_reads_image(path: Path) -> bool:
+    try:
+        import gi
+
+        gi.require_version("GdkPixbuf", "2.0")
+        from gi.repository import GdkPixbuf, GLib
+    except (ImportError, ValueError):
+        return False
+    try:
+        GdkPixbuf.Pixbuf.new_from_file(str(path))
+    except GLib.Error:
+        return False
+    return True
 
 
 def _check_display(gui: str) -> None:
@@ -200,7 +228,7 @@ def run_window(
     if stop.is_set():
         close_window()
     try:
-        webview.start(load_the_app, gui=gui, private_mode=True, menu=_menus(webview, window), icon=_icon())
+        webview.start(load_the_app, gui=gui, private_mode=True, menu=_menus(webview, window), icon=_icon(gui))
     except GuiUnavailable:
         raise
     except Exception as error:

@@ -43,6 +43,23 @@ def test_window_opens_shows_the_page_and_closing_it_ends_the_program(launcher, s
     assert not (app.data_dir / "shelfmark.lock").exists()
 
 
+def test_without_gtks_svg_loader_the_window_opens_without_its_icon(launcher, screen, tmp_path) -> None:
+    """A machine without librsvg's gdk-pixbuf loader (only recommended by GTK): an empty
+    loader cache stands in for it. The window must still open, and the log says why the
+    icon is missing."""
+    (tmp_path / "no-loaders.cache").write_text("")
+    env = {
+        "DISPLAY": screen.name,
+        "WAYLAND_DISPLAY": "",
+        "GDK_PIXBUF_MODULE_FILE": str(tmp_path / "no-loaders.cache"),
+    }
+    app = launcher(tmp_path / "library", env=env)
+    app.wait_for_log("Window loaded a page")
+    assert "GTK cannot read the window icon" in app.log_file.read_text()
+    app.process.terminate()
+    assert app.process.wait(20) == 0
+
+
 def test_sigterm_closes_the_window_and_exits_cleanly(launcher, screen, tmp_path) -> None:
     app = launcher(tmp_path / "library", env={"DISPLAY": screen.name, "WAYLAND_DISPLAY": ""})
     app.wait_for_log("Window loaded a page")
