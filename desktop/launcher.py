@@ -317,10 +317,27 @@ def run_server(args: argparse.Namespace) -> int:
     from webapp.launch import resolve_launch
 
     settings = resolve_launch(args.data_dir)
-    data_dir = settings.data_dir
-    lock = InstanceLock(data_dir, role="server")
+    return under_library_lock(
+        settings.data_dir,
+        "server",
+        lambda lock: _run_server(args, settings, lock),
+        before=settings.make_data_dir,
+    )
+
+
+def under_library_lock(
+    data_dir: Path,
+    role: str,
+    body: Callable[[InstanceLock], int],
+    before: Callable[[], object] | None = None,
+) -> int:
+    """Run ``body`` holding the library's instance lock (``serve``, ``unlock``): a second
+    opener is told who holds it (exit 3); a fault the person can fix, such as a
+    read-only folder or a damaged library, is one sentence (exit 2); a bug is re-raised."""
+    lock = InstanceLock(data_dir, role=role)
     try:
-        settings.make_data_dir()
+        if before is not None:
+            before()
         lock.acquire()
     except AlreadyRunning as running:
         complain(str(running))
@@ -329,7 +346,7 @@ def run_server(args: argparse.Namespace) -> int:
         complain(str(library_fault(error, data_dir)))
         return EXIT_SCHEMA
     try:
-        return _run_server(args, settings, lock)
+        return body(lock)
     except Exception as error:  # a start-up fault the person can fix, or a bug (re-raised)
         complain(str(library_fault(error, data_dir)))
         return EXIT_SCHEMA

@@ -11,15 +11,13 @@ import argparse
 from typing import TYPE_CHECKING
 
 from desktop.launcher import (
-    EXIT_ALREADY_RUNNING,
     EXIT_ERROR,
     EXIT_OK,
     EXIT_SCHEMA,
     complain,
-    library_fault,
     say,
+    under_library_lock,
 )
-from webapp.launch import AlreadyRunning, InstanceLock
 
 if TYPE_CHECKING:
     from webapp.launch import LaunchSettings
@@ -36,22 +34,7 @@ def run_unlock(args: argparse.Namespace) -> int:
     if not (data_dir / DATABASE_FILE).is_file():
         complain(f"There is no Shelfmark library in {data_dir}.")
         return EXIT_ERROR
-    lock = InstanceLock(data_dir, role="unlock")
-    try:
-        lock.acquire()
-    except AlreadyRunning as running:
-        complain(str(running))
-        return EXIT_ALREADY_RUNNING
-    except OSError as error:
-        complain(str(library_fault(error, data_dir)))
-        return EXIT_SCHEMA
-    try:
-        return _unlock(args, settings)
-    except Exception as error:  # a fault the person can fix, or a bug (re-raised)
-        complain(str(library_fault(error, data_dir)))
-        return EXIT_SCHEMA
-    finally:
-        lock.release()
+    return under_library_lock(data_dir, "unlock", lambda _lock: _unlock(args, settings))
 
 
 def _unlock(args: argparse.Namespace, settings: LaunchSettings) -> int:
