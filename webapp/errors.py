@@ -3,10 +3,7 @@ JSON error handlers: these handlers hand them back untouched."""
 
 from __future__ import annotations
 
-import errno
-import shutil
 import sqlite3
-from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
 from sqlalchemy.exc import DBAPIError
@@ -14,9 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.api.errors import problem_from_exception
 from webapp.extensions import db
-
-#: PostgreSQL's SQLSTATE for "disk full" (class 53, insufficient resources).
-POSTGRES_DISK_FULL = "53100"
+from webapp.library_faults import is_disk_full
 
 
 class InsufficientStorage(HTTPException):
@@ -61,48 +56,6 @@ def _page(error: HTTPException):
     headers = dict(error.get_headers()) if code in (405, 429) else {}
     headers.pop("Content-Type", None)
     return render_template("error.html", code=code, title=title, advice=advice, reason=reason), code, headers
-
-
-#: Less room than this on the library's disk turns SQLite's "disk I/O error" into "full".
-NEARLY_FULL_BYTES = 1024 * 1024
-
-
-def _no_room(folder: str | Path | None) -> bool:
-    try:
-        return folder is not None and shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
-    except OSError:
-        return False
-
-
-def is_disk_full(error: BaseException, folder: str | Path | None = None) -> bool:
-    """SQLite's SQLITE_FULL, PostgreSQL's 53100 or the OS's ENOSPC/EDQUOT, whether
-    raised as they are or wrapped (SQLAlchemy keeps the driver's error as ``orig``).
-
-    SQLite says "disk I/O error" (SQLITE_IOERR), not SQLITE_FULL, when a full disk
-    stops it growing its shared-memory file, which a connection opened after the disk
-    filled must do; Python's sqlite3 does not tell us the errno, so an I/O error while
-    ``folder`` (the library's) has next to no room left counts as full too."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if (
-            isinstance(current, DBAPIError)
-            and current.orig is not None
-            and is_disk_full(current.orig, folder)
-        ):
-            return True
-        code = getattr(current, "sqlite_errorcode", None) if isinstance(current, sqlite3.Error) else None
-        if code == sqlite3.SQLITE_FULL:
-            return True
-        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR and _no_room(folder):
-            return True
-        if getattr(current, "sqlstate", None) == POSTGRES_DISK_FULL:
-            return True
-        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def init_app(app: Flask) -> None:

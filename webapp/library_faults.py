@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 import tomllib
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from pathlib import Path
 from webapp.config import DATABASE_FILE, SETTINGS_FILE, SecretKeyDamaged
 from webapp.schema_errors import SchemaError
 
-__all__ = ["LibraryUnavailable", "check_library_file", "explain", "newest_good_backup"]
+__all__ = ["LibraryUnavailable", "check_library_file", "explain", "is_disk_full", "newest_good_backup"]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_FOLDER = "backups"
@@ -32,6 +33,10 @@ SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
 SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 10, 11, 13, 14, 26
 
 DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+#: PostgreSQL's SQLSTATE for "disk full" (class 53, insufficient resources).
+POSTGRES_DISK_FULL = "53100"
+#: Less room than this on the library's disk turns SQLite's "disk I/O error" into "full".
+NEARLY_FULL_BYTES = 1024 * 1024
 NOT_WRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
@@ -146,7 +151,7 @@ def _explain_sqlite(error: sqlite3.Error, data_dir: Path, database: Path) -> Lib
     primary = None if code is None else code & 0xFF
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return damaged(database)
-    if primary == SQLITE_FULL or (primary == SQLITE_IOERR and _no_space_left(data_dir)):
+    if is_disk_full(error, data_dir):
         return disk_full(data_dir)
     if primary in (SQLITE_READONLY, SQLITE_PERM) or (
         primary == SQLITE_CANTOPEN and not os.access(data_dir, os.W_OK)
@@ -161,7 +166,7 @@ def _explain_sqlite(error: sqlite3.Error, data_dir: Path, database: Path) -> Lib
 
 
 def _explain_os(error: OSError, data_dir: Path) -> LibraryUnavailable | None:
-    if error.errno in DISK_FULL:
+    if is_disk_full(error, data_dir):
         return disk_full(data_dir)
     if error.errno == errno.EROFS:
         place = Path(error.filename).parent if error.filename else data_dir
@@ -178,10 +183,32 @@ def _explain_os(error: OSError, data_dir: Path) -> LibraryUnavailable | None:
     return None
 
 
-def _no_space_left(data_dir: Path) -> bool:
+def is_disk_full(error: BaseException, folder: str | Path | None = None) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's 53100 or the OS's ENOSPC/EDQUOT, anywhere in
+    ``error``'s chain: at launch (:func:`explain`) and for a write while serving
+    (``webapp.errors``, a 507).
+
+    SQLite says "disk I/O error" (SQLITE_IOERR), not SQLITE_FULL, when a full disk
+    stops it growing its shared-memory file, which a connection opened after the disk
+    filled must do; Python's sqlite3 does not tell us the errno, so an I/O error while
+    ``folder`` (the library's) has next to no room left counts as full too."""
+    for cause in _chain(error):
+        if isinstance(cause, sqlite3.Error):
+            code = getattr(cause, "sqlite_errorcode", None)
+            primary = None if code is None else code & 0xFF
+            if primary == SQLITE_FULL or (primary == SQLITE_IOERR and _no_room(folder)):
+                return True
+        if isinstance(cause, OSError) and cause.errno in DISK_FULL:
+            return True
+        if getattr(cause, "sqlstate", None) == POSTGRES_DISK_FULL:  # psycopg's DiskFull
+            return True
+    return False
+
+
+def _no_room(folder: str | Path | None) -> bool:
     try:
-        return os.statvfs(data_dir).f_bavail == 0
-    except (OSError, AttributeError):  # no statvfs on Windows
+        return folder is not None and shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
         return False
 
 

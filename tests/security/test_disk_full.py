@@ -165,7 +165,7 @@ def test_postgresql_disk_full_is_recognised_and_other_errors_are_not() -> None:
     recognised as psycopg raises it, wrapped by SQLAlchemy."""
     import psycopg.errors
 
-    from webapp.errors import is_disk_full
+    from webapp.library_faults import is_disk_full
 
     assert is_disk_full(OperationalError("INSERT", {}, psycopg.errors.DiskFull("could not extend file")))
     assert not is_disk_full(OperationalError("INSERT", {}, psycopg.errors.QueryCanceled("timeout")))
