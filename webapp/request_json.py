@@ -31,16 +31,18 @@ class UnreadableJSON(ValueError):
     """Well-formed enough to parse, but beyond what we read; the message is for the client."""
 
 
-def _integer(literal: str) -> int:
+def _short(literal: str) -> str:
     if len(literal) > MAX_NUMBER_LENGTH:
         raise UnreadableJSON(f"A number in the JSON body is longer than {MAX_NUMBER_LENGTH} characters.")
-    return int(literal)
+    return literal
+
+
+def _integer(literal: str) -> int:
+    return int(_short(literal))
 
 
 def _float(literal: str) -> float:
-    if len(literal) > MAX_NUMBER_LENGTH:
-        raise UnreadableJSON(f"A number in the JSON body is longer than {MAX_NUMBER_LENGTH} characters.")
-    number = float(literal)
+    number = float(_short(literal))
     if not math.isfinite(number):
         raise UnreadableJSON(f"The number {literal} in the JSON body is too large to read.")
     return number
