@@ -228,6 +228,13 @@ class LocalLaunch:
         self.url = entry_url(self.app, self.server)
         return self.url
 
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:PORT``, once prepared: what may be logged of the entry URL."""
+        if self.server is None:
+            raise RuntimeError("The launch has not been prepared.")
+        return self.server.url
+
     def close(self) -> None:
         with self._lock:  # waits for a prepare() still running on another thread
             if self.server is not None:
@@ -267,7 +274,7 @@ def _serve_local(settings: LaunchSettings, lock: InstanceLock, headless: bool, d
             if headless:
                 url = launch.prepare()
                 if not show_secret(url):
-                    log.warning("Serving on %s; no standard output to print its address to", origin(url))
+                    log.warning("Serving on %s; no standard output to print its address to", launch.origin)
                 wait_until(stop)
             else:
                 status = _show_window_or_browser(launch, stop)
@@ -278,11 +285,6 @@ def _serve_local(settings: LaunchSettings, lock: InstanceLock, headless: bool, d
     finally:
         launch.close()
     return status
-
-
-def origin(url: str) -> str:
-    """``http://host:port`` of a URL: what may be logged of the entry URL."""
-    return "/".join(url.split("/")[:3])
 
 
 def _show_window_or_browser(launch: LocalLaunch, stop: threading.Event) -> int:
@@ -306,7 +308,7 @@ def _show_window_or_browser(launch: LocalLaunch, stop: threading.Event) -> int:
                 return EXIT_ERROR
             log.info("No browser to open; the address was shown on the terminal")
         else:
-            log.info("Opened %s in the browser", origin(url))
+            log.info("Opened %s in the browser", launch.origin)
         wait_until(stop)
     return EXIT_OK
 
