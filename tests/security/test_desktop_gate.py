@@ -127,14 +127,20 @@ def _csrf(client, path: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def test_scripts_with_an_api_key_pass_the_gate_but_nothing_else_does(desktop_app) -> None:
+@pytest.fixture
+def owners_read_key(desktop_app) -> str:
+    """A read-only API key of the desktop owner, as a script would be given."""
     from tests.api.conftest import make_key
 
     with desktop_app.app_context():
         owner = ensure_owner("tester")
         db.session.refresh(owner)
         db.session.expunge(owner)
-    key = make_key(desktop_app, owner, scopes=("read",))
+    return make_key(desktop_app, owner, scopes=("read",))
+
+
+def test_scripts_with_an_api_key_pass_the_gate_but_nothing_else_does(desktop_app, owners_read_key) -> None:
+    key = owners_read_key
     script = client_on(desktop_app)
     assert script.get("/api/v1/me", headers={"X-API-Key": key}).status_code == 200
     assert script.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 200
@@ -183,14 +189,8 @@ def test_a_bogus_key_opens_no_api_path_not_even_the_index_or_the_document(deskto
         assert "paths" not in (response.get_json(silent=True) or {})
 
 
-def test_a_valid_key_opens_the_index_and_the_document(desktop_app) -> None:
-    from tests.api.conftest import make_key
-
-    with desktop_app.app_context():
-        owner = ensure_owner("tester")
-        db.session.refresh(owner)
-        db.session.expunge(owner)
-    key = make_key(desktop_app, owner, scopes=("read",))
+def test_a_valid_key_opens_the_index_and_the_document(desktop_app, owners_read_key) -> None:
+    key = owners_read_key
     script = client_on(desktop_app)
     for path in ("/api/v1/", "/api/v1/openapi.json", "/api/v1/me", "/api/v1/books"):
         assert script.get(path, headers={"X-API-Key": key}).status_code == 200, path
