@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from webapp.extensions import db
 from webapp.isbn import isbn10_to_isbn13, isbn13_to_isbn10
-from webapp.models import Author, Book, Reading, User
+from webapp.models import Author, Book, Reading, ReadingStatus, User
+from webapp.reading_history import change_status
 
 #: Fields of a Book that are plain values, in the order forms show them.
 BOOK_FIELDS = (
@@ -122,22 +124,23 @@ def reading_to_update(user: User, book: Book) -> Reading:
     by whom the reader's default says (Settings -> Profile)."""
     reading = reading_for(user, book)
     if reading is None:
-        reading = Reading(user=user, book=book, times_read=0, visibility=user.reading_visibility)
+        reading = Reading(user=user, book=book, visibility=user.reading_visibility)
         db.session.add(reading)
     return reading
 
 
-def apply_reading_data(reading: Reading, data: Mapping[str, Any]) -> Reading:
-    """Copy status, rating (in stars, or None), dates, progress and times read onto
-    ``reading``, and who sees it. Finishing a book never counted counts it as read once."""
-    fields = ("status", "started_on", "finished_on", "progress_pages", "progress_percent", "times_read")
-    for field in (*fields, "visibility"):
+def apply_reading_data(reading: Reading, data: Mapping[str, Any], *, today: date) -> Reading:
+    """Copy status, rating (in stars, or None), progress and who sees it onto ``reading``.
+    A new status moves the reads with it (webapp.reading_history.change_status)."""
+    if "status" in data:
+        change_status(reading, data["status"], today=today)
+    elif reading.id is None and not reading.status:
+        change_status(reading, ReadingStatus.WANT_TO_READ, today=today)
+    for field in ("progress_pages", "progress_percent", "visibility"):
         if field in data:
             setattr(reading, field, data[field])
     if "rating" in data:
         reading.rating = data["rating"]
-    if reading.status == "read" and not reading.times_read:
-        reading.times_read = 1
     return reading
 
 

@@ -12,11 +12,11 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from webapp.isbn import isbn13_check_digit, isbn13_to_isbn10
-from webapp.models import Author, Book, BookAuthor, Post, Reading, Shelf, User, book_shelves
+from webapp.models import Author, Book, BookAuthor, Post, Read, Reading, Shelf, User, book_shelves
 from webapp.models.book import sort_key_for_author, sort_key_for_title
 from webapp.search import sqlite_index
 
@@ -467,11 +467,16 @@ def generate_library(
                 )
     _insert(session, book_shelves, placement_rows)
 
-    reading_rows = _readings(rng, book_rows, user_ids, today)
+    first_reading_id = (session.scalar(select(Reading.id).order_by(Reading.id.desc()).limit(1)) or 0) + 1
+    reading_rows, read_rows = _readings(rng, book_rows, user_ids, today, first_reading_id)
     _insert(session, Reading, reading_rows)
+    _insert(session, Read, read_rows)
 
     post_rows = []
-    read_books = [row for row in reading_rows if row["finished_on"] is not None]
+    finish_of = {read["reading_id"]: read["ended_on"] for read in read_rows if read["outcome"] == "finished"}
+    read_books = [
+        dict(row, finished_on=finish_of[row["id"]]) for row in reading_rows if row["id"] in finish_of
+    ]
     for index in range(posts):
         about = rng.choice(read_books) if read_books and rng.random() < 0.8 else None
         created = (
@@ -501,6 +506,7 @@ def generate_library(
     _insert(session, Post, post_rows)
     if bulk_index:
         sqlite_index.restore_triggers(session.connection())
+    _advance_sequences(session, ("books", "readings"))
     session.commit()
     return DemoSummary(
         users=len(user_ids),
@@ -512,50 +518,81 @@ def generate_library(
     )
 
 
-def _readings(rng: random.Random, book_rows: list[dict], user_ids: list[int], today: date) -> list[dict]:
-    """Readings for about 40% of the books, finished ones spread over the last two years."""
-    rows = []
+def _advance_sequences(session: Session, tables: tuple[str, ...]) -> None:
+    """Books and readings went in with ids chosen here; PostgreSQL's sequences must
+    move past them, or the next book added by hand collides with one of them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:  # our own table names, not input
+        sequence = f"pg_get_serial_sequence('{table}', 'id')"
+        session.execute(text(f"SELECT setval({sequence}, coalesce(max(id), 1)) FROM {table}"))  # noqa: S608
+
+
+def _readings(
+    rng: random.Random,
+    book_rows: list[dict],
+    user_ids: list[int],
+    today: date,
+    first_id: int,
+) -> tuple[list[dict], list[dict]]:
+    """Readings for about 40% of the books, finished ones spread over the last two years,
+    and their reads: one each, and an earlier finished read for one read book in ten."""
+    rows, reads = [], []
     two_years = 730
     for book in book_rows:
         for user_index, user_id in enumerate(user_ids):
             chance = 0.4 if user_index == 0 else 0.08
             if rng.random() >= chance:
                 continue
+            reading_id = first_id + len(rows)
             roll = rng.random()
             started = finished = None
             rating = progress_pages = progress_percent = None
-            times_read = 0
             if roll < 0.55:
-                status = "read"
+                status, outcome = "read", "finished"
                 finished = today - timedelta(days=rng.randrange(0, two_years))
                 started = finished - timedelta(days=rng.randrange(2, 40))
                 rating = rng.choice((None, 4, 5, 6, 7, 7, 8, 8, 8, 9, 9, 10))
-                times_read = 1 if rng.random() < 0.9 else 2
                 progress_pages = book["pages"]
+                if rng.random() < 0.1:
+                    earlier = started - timedelta(days=rng.randrange(200, 3000))
+                    reads.append(_read_row(reading_id, "finished", earlier - timedelta(days=20), earlier))
             elif roll < 0.62:
-                status = "reading"
+                status, outcome = "reading", "in_progress"
                 started = today - timedelta(days=rng.randrange(0, 30))
                 progress_percent = rng.randrange(3, 95)
             elif roll < 0.66:
-                status = "did_not_finish"
+                status, outcome = "did_not_finish", "did_not_finish"
                 started = today - timedelta(days=rng.randrange(30, two_years))
                 progress_percent = rng.randrange(5, 60)
             else:
-                status = "want_to_read"
+                status, outcome = "want_to_read", None
             rows.append(
                 {
+                    "id": reading_id,
                     "user_id": user_id,
                     "book_id": book["id"],
                     "status": status,
                     "rating_halves": rating,
-                    "started_on": started,
-                    "finished_on": finished,
                     "progress_pages": progress_pages,
                     "progress_percent": progress_percent,
-                    "times_read": times_read,
                     # The demo household shares its readings, so the book pages show them.
                     "visibility": "shared",
                     "updated_at": datetime.combine(finished or started or today, datetime.min.time()),
                 }
             )
-    return rows
+            if outcome is not None:
+                reads.append(_read_row(reading_id, outcome, started, finished))
+    return rows, reads
+
+
+def _read_row(reading_id: int, outcome: str, started: date | None, ended: date | None) -> dict:
+    return {
+        "reading_id": reading_id,
+        "outcome": outcome,
+        "started_on": started,
+        "started_precision": "day" if started else None,
+        "ended_on": ended,
+        "ended_precision": "day" if ended else None,
+        "created_at": datetime.combine(ended or started or date(2020, 1, 1), datetime.min.time()),
+    }

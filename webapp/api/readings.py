@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from apiflask.schemas import EmptySchema
@@ -10,21 +11,13 @@ from sqlalchemy import select
 
 from webapp.api import bp
 from webapp.api.auth import caller
-from webapp.api.errors import abort, field_error
-from webapp.api.records import apply, get_or_404, save
+from webapp.api.errors import abort
+from webapp.api.records import get_or_404, save
 from webapp.api.schemas.readings import ReadingIn, ReadingOut
+from webapp.catalogue import apply_reading_data
 from webapp.extensions import db
 from webapp.models import Book, Reading
 
-READING_FIELDS = (
-    "status",
-    "started_on",
-    "finished_on",
-    "progress_pages",
-    "progress_percent",
-    "times_read",
-    "visibility",
-)
 TAGS = ["Readings"]
 
 
@@ -41,12 +34,7 @@ def _existing_reading(book_id: int) -> Reading:
 
 
 def _apply(reading: Reading, data: dict[str, Any]) -> None:
-    apply(reading, data, READING_FIELDS)
-    if "rating" in data:
-        reading.rating = data["rating"]
-    if reading.started_on and reading.finished_on and reading.finished_on < reading.started_on:
-        db.session.rollback()
-        field_error("finished_on", "A reading cannot finish before it started.")
+    apply_reading_data(reading, data, today=date.today())
 
 
 @bp.get("/books/<int:book_id>/reading")

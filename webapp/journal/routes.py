@@ -27,9 +27,11 @@ from webapp.markdown import render_markdown
 from webapp.models import (
     Book,
     Post,
+    Read,
     Reading,
     ReadingGoal,
     ReadingStatus,
+    ReadOutcome,
     Shelf,
     User,
     book_shelves,
@@ -187,19 +189,21 @@ def current_reads(person: User, viewer: User, limit: int = 12) -> list[Reading]:
     )
 
 
-def recent_reads(person: User, viewer: User, limit: int = 10) -> list[Reading]:
-    """What ``person`` finished lately, as far as ``viewer`` may see."""
+def recent_reads(person: User, viewer: User, limit: int = 10) -> list[Read]:
+    """What ``person`` finished lately (each finished read: a re-read shows again), as
+    far as ``viewer`` may see."""
     return list(
         db.session.scalars(
-            select(Reading)
-            .options(joinedload(Reading.book))
+            select(Read)
+            .join(Reading, Reading.id == Read.reading_id)
+            .options(joinedload(Read.reading).joinedload(Reading.book))
             .where(
                 Reading.user_id == person.id,
                 readings_visible_to(viewer.id),
-                Reading.status == ReadingStatus.READ,
-                Reading.finished_on.is_not(None),
+                Read.outcome == ReadOutcome.FINISHED,
+                Read.ended_on.is_not(None),
             )
-            .order_by(Reading.finished_on.desc(), Reading.id.desc())
+            .order_by(Read.ended_on.desc(), Read.id.desc())
             .limit(limit)
         )
     )

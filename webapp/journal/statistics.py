@@ -5,8 +5,9 @@ grows with the number of groups, not with the size of the library. Dates are tak
 apart with SQLAlchemy's ``extract``, which SQLite renders as ``strftime`` and
 PostgreSQL as ``EXTRACT``: the same code is correct on both.
 
-What counts as "a book read": a reading with status *read* and a ``finished_on`` date;
-re-reads count once, in the month of the latest finish (the only date we keep).
+What counts as "a book read": a finished read with an end date. A re-read counts again,
+in the month it finished. A read whose end is known only to the year counts in that
+year's figures and in none of its months.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 
 from webapp.extensions import db
-from webapp.models import Book, BookFormat, Reading, ReadingGoal, ReadingStatus
+from webapp.models import Book, BookFormat, Read, Reading, ReadingGoal, ReadOutcome
+from webapp.partial_dates import DatePrecision
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FORMAT_LABELS = {
@@ -60,12 +62,22 @@ class GoalProgress:
 
 
 def _finished(user_id: int) -> tuple[ColumnElement[bool], ...]:
-    """The WHERE clauses of "books this user has read" (see the module docstring)."""
+    """The WHERE clauses of "reads this user finished" over ``Read`` joined to its
+    ``Reading`` (see the module docstring)."""
     return (
         Reading.user_id == user_id,
-        Reading.status == ReadingStatus.READ,
-        Reading.finished_on.is_not(None),
+        Read.outcome == ReadOutcome.FINISHED,
+        Read.ended_on.is_not(None),
     )
+
+
+def _month_known() -> ColumnElement[bool]:
+    return Read.ended_precision != DatePrecision.YEAR
+
+
+def finished_reads():
+    """``SELECT … FROM reads JOIN readings``: the base of every figure here."""
+    return select().select_from(Read).join(Reading, Reading.id == Read.reading_id)
 
 
 def month_start(today: date, months_back: int) -> tuple[int, int]:
@@ -78,14 +90,15 @@ def last_twelve_months(user_id: int, today: date) -> list[MonthTotals]:
     """Books finished and their pages in each of the 12 months up to ``today``'s, oldest
     first, months without a finished book included as zeros."""
     first_year, first_month = month_start(today, 11)
-    year = func.extract("year", Reading.finished_on)
-    month = func.extract("month", Reading.finished_on)
+    year = func.extract("year", Read.ended_on)
+    month = func.extract("month", Read.ended_on)
     rows = db.session.execute(
-        select(year, month, func.count(Reading.id), func.coalesce(func.sum(Book.pages), 0))
+        finished_reads()
+        .add_columns(year, month, func.count(Read.id), func.coalesce(func.sum(Book.pages), 0))
         .join(Book, Book.id == Reading.book_id)
-        .where(*_finished(user_id))
-        .where(Reading.finished_on >= date(first_year, first_month, 1))
-        .where(Reading.finished_on <= today)
+        .where(*_finished(user_id), _month_known())
+        .where(Read.ended_on >= date(first_year, first_month, 1))
+        .where(Read.ended_on <= today)
         .group_by(year, month)
     ).all()
     found = {(int(y), int(m)): (int(books), int(pages)) for y, m, books, pages in rows}
@@ -99,9 +112,9 @@ def last_twelve_months(user_id: int, today: date) -> list[MonthTotals]:
 
 def books_per_year(user_id: int) -> list[tuple[int, int]]:
     """(year, books finished) for every year from the first finish to the last, gaps as zeros."""
-    year = func.extract("year", Reading.finished_on)
+    year = func.extract("year", Read.ended_on)
     rows = db.session.execute(
-        select(year, func.count(Reading.id)).where(*_finished(user_id)).group_by(year)
+        finished_reads().add_columns(year, func.count(Read.id)).where(*_finished(user_id)).group_by(year)
     ).all()
     found = {int(y): int(count) for y, count in rows}
     if not found:
@@ -124,7 +137,8 @@ def formats_read(user_id: int) -> list[tuple[str, int]]:
     """(format, books finished in it), in the order of BookFormat, unrecorded last; only
     formats that occur."""
     rows = db.session.execute(
-        select(Book.format, func.count(Reading.id))
+        finished_reads()
+        .add_columns(Book.format, func.count(Read.id))
         .join(Book, Book.id == Reading.book_id)
         .where(*_finished(user_id))
         .group_by(Book.format)
@@ -141,8 +155,9 @@ def goal_progress(user_id: int, year: int) -> GoalProgress:
         select(ReadingGoal.target_books).where(ReadingGoal.user_id == user_id, ReadingGoal.year == year)
     )
     done = db.session.scalar(
-        select(func.count(Reading.id))
+        finished_reads()
+        .add_columns(func.count(Read.id))
         .where(*_finished(user_id))
-        .where(Reading.finished_on >= date(year, 1, 1), Reading.finished_on <= date(year, 12, 31))
+        .where(Read.ended_on >= date(year, 1, 1), Read.ended_on <= date(year, 12, 31))
     )
     return GoalProgress(year=year, target=target, done=int(done or 0))

@@ -24,9 +24,9 @@ from webapp.catalogue import split_author_names
 from webapp.isbn import InvalidISBN, isbn10_to_isbn13, isbn13_to_isbn10, normalize_isbn10, normalize_isbn13
 from webapp.library.listing import PAGE_SIZES, SORTS
 from webapp.models import BookFormat, ReadingStatus, Visibility
-from webapp.models.limits import PAGES_MAX, PRICE_MAX, TIMES_READ_MAX, YEAR_MAX, YEAR_MIN
+from webapp.models.limits import PAGES_MAX, PRICE_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
-from webapp.validation import PlainDateField, PlainDecimalField, WholeNumberField, ascii_int, full_match
+from webapp.validation import PlainDecimalField, WholeNumberField, ascii_int, full_match
 
 FORMAT_CHOICES = [("", "Not set")] + [(member.value, member.value.title()) for member in BookFormat]
 STATUS_CHOICES = [(member.value, member.label) for member in ReadingStatus]
@@ -210,8 +210,6 @@ READING_VISIBILITY_CHOICES = [
 class ReadingForm(FlaskForm):
     status = SelectField("Status", choices=options(STATUS_CHOICES), default=ReadingStatus.WANT_TO_READ.value)
     rating = SelectField("My rating", choices=options(RATING_CHOICES), default="", validate_choice=False)
-    started_on = PlainDateField("Started", validators=[Optional()])
-    finished_on = PlainDateField("Finished", validators=[Optional()])
     progress_pages = WholeNumberField(
         "Page",
         validators=[
@@ -224,16 +222,6 @@ class ReadingForm(FlaskForm):
         "Percent",
         validators=[Optional(), NumberRange(min=0, max=100, message="Progress is 0 to 100 percent.")],
     )
-    times_read = WholeNumberField(
-        "Times read",
-        validators=[
-            Optional(),
-            NumberRange(
-                min=0, max=TIMES_READ_MAX, message=f"Times read is a number from 0 to {TIMES_READ_MAX:,}."
-            ),
-        ],
-    )
-
     visibility = SelectField(
         "Who sees it",
         choices=options(READING_VISIBILITY_CHOICES),
@@ -254,32 +242,19 @@ class ReadingForm(FlaskForm):
             raise ValidationError("A rating is 0.5 to 5 stars, in half stars.")
         field.stars = stars
 
-    def validate_finished_on(self, field: PlainDateField) -> None:
-        if field.data and self.started_on.data and field.data < self.started_on.data:
-            raise ValidationError("A book is finished after it is started.")
-
     def reading_data(self) -> dict[str, Any]:
-        return (
-            {
-                "status": self.status.data,
-                "rating": self.rating.stars,
-                "started_on": self.started_on.data,
-                "finished_on": self.finished_on.data,
-                "progress_pages": self.progress_pages.data,
-                "progress_percent": self.progress_percent.data,
-            }
-            | ({} if self.times_read.data is None else {"times_read": self.times_read.data})
-            | ({"visibility": self.visibility.data} if self.visibility.data in set(Visibility) else {})
-        )
+        return {
+            "status": self.status.data,
+            "rating": self.rating.stars,
+            "progress_pages": self.progress_pages.data,
+            "progress_percent": self.progress_percent.data,
+        } | ({"visibility": self.visibility.data} if self.visibility.data in set(Visibility) else {})
 
     def fill_from(self, reading: Any) -> None:
         self.status.data = reading.status
         self.rating.data = "" if reading.rating is None else f"{reading.rating:g}"
-        self.started_on.data = reading.started_on
-        self.finished_on.data = reading.finished_on
         self.progress_pages.data = reading.progress_pages
         self.progress_percent.data = reading.progress_percent
-        self.times_read.data = reading.times_read
         self.visibility.data = reading.visibility
 
 

@@ -3,8 +3,11 @@
 from webapp.models.api_key import ApiKey, ApiScope
 from webapp.models.book import Author, Book, BookAuthor, BookFormat, book_shelves
 from webapp.models.goal import ReadingGoal
+from webapp.models.loan import Loan
 from webapp.models.post import Post, PostKind, Visibility
+from webapp.models.read import Read, ReadOutcome
 from webapp.models.reading import Reading, ReadingStatus, readings_visible_to
+from webapp.models.series import BookSeries, Series
 from webapp.models.shelf import Shelf
 from webapp.models.site_setting import SiteSetting
 from webapp.models.user import Role, User
@@ -16,12 +19,17 @@ __all__ = [
     "Book",
     "BookAuthor",
     "BookFormat",
+    "BookSeries",
+    "Loan",
     "Post",
     "PostKind",
+    "Read",
+    "ReadOutcome",
     "Reading",
     "ReadingGoal",
     "ReadingStatus",
     "Role",
+    "Series",
     "Shelf",
     "SiteSetting",
     "User",

@@ -5,7 +5,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -14,9 +14,14 @@ from webapp.isbn import InvalidISBN, normalize_isbn10, normalize_isbn13
 from webapp.models.common import enum_check, enum_column_type, utcnow
 
 if TYPE_CHECKING:
+    from webapp.models.loan import Loan
     from webapp.models.post import Post
     from webapp.models.reading import Reading
+    from webapp.models.series import BookSeries
     from webapp.models.shelf import Shelf
+
+#: More copies than a household could shelve is a typo (and a bound for the integer column).
+COPIES_MAX = 999
 
 
 class BookFormat(enum.StrEnum):
@@ -108,6 +113,7 @@ class Book(db.Model):
         CheckConstraint("price_minor IS NULL OR price_minor >= 0", name="price_not_negative"),
         CheckConstraint("isbn13 IS NULL OR length(isbn13) = 13", name="isbn13_length"),
         CheckConstraint("isbn10 IS NULL OR length(isbn10) = 10", name="isbn10_length"),
+        CheckConstraint("copies >= 0", name="copies_not_negative"),
         Index("ix_books_sort_title", "sort_title", "id"),
         Index("ix_books_added_at", "added_at", "id"),
         Index("ix_books_year", "year", "id"),
@@ -134,6 +140,10 @@ class Book(db.Model):
     currency: Mapped[str | None] = mapped_column(String(3))
     #: Where the book stands, e.g. "Study, shelf 3".
     location: Mapped[str | None] = mapped_column(String(255))
+    #: Markdown, rendered and sanitised as posts are (imported HTML goes through the same).
+    description: Mapped[str | None] = mapped_column(Text)
+    #: How many copies the household owns; 0 = not owned (a wish, a library book).
+    copies: Mapped[int] = mapped_column(default=1, server_default="1")
     #: File name inside the data directory's covers/ folder; never a user-given path.
     cover_file: Mapped[str | None] = mapped_column(String(255))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -153,6 +163,15 @@ class Book(db.Model):
         back_populates="book", cascade="all, delete-orphan", passive_deletes=True
     )
     posts: Mapped[list[Post]] = relationship(back_populates="book", passive_deletes=True)
+    series_links: Mapped[list[BookSeries]] = relationship(
+        back_populates="book", cascade="all, delete-orphan", passive_deletes=True
+    )
+    loans: Mapped[list[Loan]] = relationship(
+        back_populates="book",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Loan.lent_on.desc(), Loan.id.desc())",
+    )
 
     @validates("title")
     def _keep_sort_title(self, _key: str, title: str) -> str:
@@ -184,8 +203,16 @@ class Book(db.Model):
     def author_names(self) -> list[str]:
         return [link.author.name for link in self.author_links]
 
+    @property
+    def open_loans(self) -> list[Loan]:
+        return [loan for loan in self.loans if loan.returned_on is None]
+
+    @property
+    def copies_at_home(self) -> int:
+        return max(0, self.copies - len(self.open_loans))
+
     def __repr__(self) -> str:
         return f"<Book {self.id} {self.title!r}>"
 
 
-__all__ = ["Author", "Book", "BookAuthor", "BookFormat", "InvalidISBN", "book_shelves"]
+__all__ = ["COPIES_MAX", "Author", "Book", "BookAuthor", "BookFormat", "InvalidISBN", "book_shelves"]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, UniqueConstraint, or_
@@ -13,6 +13,7 @@ from webapp.models.post import Visibility
 
 if TYPE_CHECKING:
     from webapp.models.book import Book
+    from webapp.models.read import Read
     from webapp.models.user import User
 
 
@@ -47,14 +48,8 @@ class Reading(db.Model):
         CheckConstraint(
             "progress_percent IS NULL OR (progress_percent BETWEEN 0 AND 100)", name="progress_percent"
         ),
-        CheckConstraint("times_read >= 0", name="times_read"),
-        CheckConstraint(
-            "finished_on IS NULL OR started_on IS NULL OR finished_on >= started_on",
-            name="finished_after_started",
-        ),
         Index("ix_readings_user_status", "user_id", "status"),
         Index("ix_readings_book_id", "book_id"),
-        Index("ix_readings_user_finished", "user_id", "finished_on"),
         Index("ix_readings_user_rating", "user_id", "rating_halves", "book_id"),
     )
 
@@ -64,11 +59,8 @@ class Reading(db.Model):
     status: Mapped[str] = mapped_column(enum_column_type(ReadingStatus), default=ReadingStatus.WANT_TO_READ)
     #: Rating in half stars (1 = 0.5 stars … 10 = 5 stars) so the database can check it.
     rating_halves: Mapped[int | None]
-    started_on: Mapped[date | None]
-    finished_on: Mapped[date | None]
     progress_pages: Mapped[int | None]
     progress_percent: Mapped[int | None]
-    times_read: Mapped[int] = mapped_column(default=0)
     #: Private: its reader's alone; shared: every member sees it (profile, book page).
     #: New readings take the reader's ``User.reading_visibility``; every query that shows
     #: readings to someone other than their reader filters by :func:`readings_visible_to`.
@@ -77,6 +69,35 @@ class Reading(db.Model):
 
     user: Mapped[User] = relationship(back_populates="readings")
     book: Mapped[Book] = relationship(back_populates="readings")
+    #: Every time through the book, oldest first (see webapp.models.read).
+    reads: Mapped[list[Read]] = relationship(
+        back_populates="reading",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Read.id",
+    )
+
+    @property
+    def history(self) -> list[Read]:
+        """The reads oldest first: undated ones first, the one under way last."""
+        return sorted(self.reads, key=lambda read: read.sort_key())
+
+    @property
+    def finished_reads(self) -> list[Read]:
+        return [read for read in self.history if read.is_finished]
+
+    @property
+    def times_read(self) -> int:
+        return sum(1 for read in self.reads if read.is_finished)
+
+    @property
+    def current_read(self) -> Read | None:
+        return next((read for read in self.reads if read.in_progress), None)
+
+    @property
+    def last_finished(self) -> Read | None:
+        dated = [read for read in self.finished_reads if read.ended_on is not None]
+        return dated[-1] if dated else None
 
     @property
     def rating(self) -> float | None:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Date, Float, Integer, String
+from apiflask.fields import Float, Integer, String
 from apiflask.validators import OneOf, Range
 
 from webapp.api.schemas.common import JSONFloat, Timestamp, WholeNumber
 from webapp.models import ReadingStatus, Visibility
-from webapp.models.limits import PAGES_MAX, TIMES_READ_MAX
+from webapp.models.limits import PAGES_MAX
 
 HALF_STARS = [halves / 2 for halves in range(1, 11)]
 
@@ -15,23 +15,24 @@ class ReadingOut(Schema):
     book_id = Integer(required=True)
     status = String(required=True, validate=OneOf([s.value for s in ReadingStatus]))
     rating = Float(allow_none=True, metadata={"description": "0.5 to 5 stars in half stars."})
-    started_on = Date(allow_none=True)
-    finished_on = Date(allow_none=True)
     progress_pages = Integer(allow_none=True)
     progress_percent = Integer(allow_none=True)
-    times_read = Integer(required=True)
+    times_read = Integer(required=True, metadata={"description": "Finished reads (see …/reads)."})
     visibility = String(required=True, validate=OneOf([v.value for v in Visibility]))
     updated_at = Timestamp(required=True)
 
 
 class ReadingIn(Schema):
-    status = String(validate=OneOf([s.value for s in ReadingStatus]))
+    status = String(
+        validate=OneOf([s.value for s in ReadingStatus]),
+        metadata={
+            "description": "reading starts a read today unless one is under way; read and "
+            "did_not_finish end it today (see …/reads to give other dates)."
+        },
+    )
     rating = JSONFloat(allow_none=True, validate=OneOf(HALF_STARS))
-    started_on = Date(allow_none=True)
-    finished_on = Date(allow_none=True, metadata={"description": "Not before started_on."})
     progress_pages = WholeNumber(allow_none=True, validate=Range(min=0, max=PAGES_MAX))
     progress_percent = WholeNumber(allow_none=True, validate=Range(min=0, max=100))
-    times_read = WholeNumber(validate=Range(min=0, max=TIMES_READ_MAX))
     visibility = String(
         validate=OneOf([v.value for v in Visibility]),
         metadata={
