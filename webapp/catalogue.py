@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from webapp.extensions import db
 from webapp.isbn import isbn10_to_isbn13, isbn13_to_isbn10
-from webapp.models import Author, Book, Reading, ReadingStatus, User
+from webapp.models import Author, Book, BookSeries, Reading, ReadingStatus, Series, User
+from webapp.models.series import InvalidSeriesPosition, parse_position
 from webapp.reading_history import change_status
 
 #: Fields of a Book that are plain values, in the order forms show them.
@@ -34,6 +35,8 @@ BOOK_FIELDS = (
     "price_minor",
     "currency",
     "location",
+    "description",
+    "copies",
 )
 
 _AUTHOR_SEPARATORS = re.compile(r"[\n;]+")
@@ -82,7 +85,94 @@ def apply_book_data(book: Book, data: Mapping[str, Any]) -> Book:
         setattr(book, field, value)
     if "authors" in data:
         book.set_authors(authors_from_names(data["authors"] or []))
+    if "series" in data:
+        set_series(book, data["series"] or [])
     return book
+
+
+@dataclass(frozen=True)
+class SeriesPlace:
+    """A book's place in a series as a form or an export gives it: ``("Dune", "1")``."""
+
+    name: str
+    position: str | None = None
+
+
+_SERIES_LINE = re.compile(r"^(?P<name>.*?)\s*(?:#\s*(?P<position>[^#]*))?$")
+
+
+def parse_series_lines(text: str) -> list[SeriesPlace]:
+    """One series per line, its position after a ``#``: ``The Locked Tomb #1``,
+    ``Discworld #0.5``, ``Omnibus #2-3``, or a name alone. Blank lines are dropped."""
+    places = []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        match = _SERIES_LINE.match(line)
+        name, position = match.group("name").strip(), (match.group("position") or "").strip()
+        places.append(SeriesPlace(name=name, position=position or None))
+    return places
+
+
+def check_series(places: Iterable[SeriesPlace]) -> str | None:
+    """The message for the first place that cannot be saved, or None."""
+    seen = set()
+    for place in places:
+        if not place.name:
+            return "Each series needs a name before its #position."
+        if len(place.name) > 255:
+            return "A series name is at most 255 characters."
+        try:
+            parse_position(place.position)
+        except InvalidSeriesPosition as problem:
+            return f"{place.name}: {problem}"
+        if place.name.casefold() in seen:
+            return f"{place.name} is listed twice."
+        seen.add(place.name.casefold())
+    return None
+
+
+def series_named(names: Iterable[str]) -> dict[str, Series]:
+    """The Series rows for ``names`` (matched without regard to case), creating new ones."""
+    wanted = list(dict.fromkeys(" ".join(name.split()) for name in names if name and name.strip()))
+    if not wanted:
+        return {}
+    folded = {name.casefold(): name for name in wanted}
+    with db.session.no_autoflush:
+        known = {
+            series.name.casefold(): series
+            for series in db.session.scalars(
+                select(Series).where(func.lower(Series.name).in_([name.lower() for name in wanted]))
+            )
+        }
+    found = {}
+    for key, name in folded.items():
+        series = known.get(key)
+        if series is None:
+            series = known[key] = Series(name)
+            db.session.add(series)
+        found[name] = series
+    return found
+
+
+def set_series(book: Book, places: Iterable[SeriesPlace | tuple[str, str | None]]) -> None:
+    """Replace the book's series with ``places`` (in order; raises InvalidSeriesPosition).
+    Series left without books are kept: a series page may still be bookmarked, and the
+    next book of it may come."""
+    places = [place if isinstance(place, SeriesPlace) else SeriesPlace(*place) for place in places]
+    by_name = series_named(place.name for place in places)
+    existing = {link.series_id: link for link in book.series_links if link.series_id is not None}
+    links = []
+    for place in places:
+        series = by_name[" ".join(place.name.split())]
+        link = existing.get(series.id) if series.id is not None else None
+        if link is None:
+            link = BookSeries(series=series)
+        link.set_position(place.position)
+        if link not in links:
+            links.append(link)
+    book.series_links = links
 
 
 @dataclass(frozen=True)
