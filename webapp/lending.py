@@ -79,10 +79,13 @@ def check_loan(
         errors["due_on"] = "A loan is due after it was lent."
     opens = returned_on is None and (loan is None or loan.returned_on is not None)
     if opens and book.copies <= open_loan_count(book, excluding=loan):
+        # A new loan is refused at its borrower; a returned one reopened (its return date
+        # cleared) at the field that reopens it.
+        field = "borrower" if loan is None else "returned_on"
         if book.copies == 0:
-            errors["borrower"] = "The household owns no copy of this book (copies: 0) to lend."
+            errors[field] = "The household owns no copy of this book (copies: 0) to lend."
         else:
-            errors["borrower"] = f"Every copy ({book.copies}) is lent out already."
+            errors[field] = f"Every copy ({book.copies}) is lent out already."
     return errors
 
 

@@ -10,6 +10,9 @@ The catalogue is everyone's; readings, posts and shelves are each person's own. 
   with how many; an administrator may, after confirming what goes (their readings; the
   posts stay, without the link). Nothing of another person's ever goes silently.
 
+Copies are the household's: any member records, changes, returns and deletes a loan
+(webapp.lending), whoever wrote it down.
+
 An author is part of their books: renaming or deleting one edits every book of theirs.
 
 Counts include other people's private readings and posts: the rule protects those too.

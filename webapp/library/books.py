@@ -118,7 +118,11 @@ def book(book_id: int):
     return _book_page(book, reading, reading_form)
 
 
-def _book_page(book: Book, reading: Reading | None, reading_form: ReadingForm, status: int = 200):
+def _book_page(
+    book: Book, reading: Reading | None, reading_form: ReadingForm, status: int = 200, **panels: object
+):
+    """The book page; ``panels`` are the forms of other panels (copies: a lend form that
+    failed) for their templates to show again with their messages."""
     others = db.session.scalars(
         select(Reading)
         .where(
@@ -149,6 +153,7 @@ def _book_page(book: Book, reading: Reading | None, reading_form: ReadingForm, s
             confirm_form=EmptyForm(formdata=None),
             may_edit=edit_refusal(current_user, stake) is None,
             may_delete=delete_decision(current_user, stake).refusal is None,
+            **panels,
         ),
         status,
     )
