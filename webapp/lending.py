@@ -78,14 +78,15 @@ def check_loan(
     elif due_on is not None and lent_on is not None and due_on < lent_on:
         errors["due_on"] = "A loan is due after it was lent."
     opens = returned_on is None and (loan is None or loan.returned_on is not None)
-    if opens and book.copies <= open_loan_count(book, excluding=loan):
+    copies = 1 if book.copies is None else book.copies  # a book not yet flushed has the default
+    if opens and copies <= open_loan_count(book, excluding=loan):
         # A new loan is refused at its borrower; a returned one reopened (its return date
         # cleared) at the field that reopens it.
         field = "borrower" if loan is None else "returned_on"
-        if book.copies == 0:
+        if copies == 0:
             errors[field] = "The household owns no copy of this book (copies: 0) to lend."
         else:
-            errors[field] = f"Every copy ({book.copies}) is lent out already."
+            errors[field] = f"Every copy ({copies}) is lent out already."
     return errors
 
 
@@ -98,8 +99,17 @@ def _tidy(values: Mapping[str, Any]) -> dict[str, Any]:
     return tidy
 
 
+def _count_copies_alone(book: Book) -> None:
+    """Two members lending the last copy at once must not both succeed. SQLite writes
+    begin IMMEDIATE (one writer at a time), so this is PostgreSQL's row lock on the book:
+    the second lender waits, then counts the first one's loan."""
+    if book.id is not None and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Book.id).where(Book.id == book.id).with_for_update())
+
+
 def lend(book: Book, values: Mapping[str, Any], *, by: User | None, today: date) -> Loan:
     values = {"lent_on": today} | _tidy(values)
+    _count_copies_alone(book)
     errors = check_loan(book, values, today)
     if errors:
         raise LoanProblem(errors)
@@ -110,6 +120,7 @@ def lend(book: Book, values: Mapping[str, Any], *, by: User | None, today: date)
 
 def update_loan(loan: Loan, values: Mapping[str, Any], *, today: date) -> Loan:
     values = _tidy(values)
+    _count_copies_alone(loan.book)
     errors = check_loan(loan.book, values, today, loan)
     if errors:
         raise LoanProblem(errors)
