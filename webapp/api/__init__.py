@@ -76,7 +76,19 @@ def _finish_spec(spec: dict) -> dict:
 
 def init_app(app: APIFlask) -> None:
     """Wire the API into the app: errors, OpenAPI settings, CORS, the docs page."""
-    from webapp.api import authors, books, docs, me, posts, readings, search, shelves  # noqa: F401
+    from webapp.api import (  # noqa: F401
+        authors,
+        books,
+        docs,
+        loans,
+        me,
+        posts,
+        readings,
+        reads,
+        search,
+        series,
+        shelves,
+    )
     from webapp.api.cors import init_app as init_cors
 
     app.config.update(
