@@ -440,3 +440,35 @@ def test_the_new_operations_are_documented_with_tags_summaries_and_errors(client
     read_in = spec["components"]["schemas"]["ReadIn"]["properties"]
     assert read_in["started_on"]["pattern"] == "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
     assert "this makes one" in spec["paths"]["/api/v1/books/{book_id}/reads"]["post"]["description"]
+
+
+# --- on PostgreSQL too -----------------------------------------------------------------
+
+
+def test_the_orders_and_the_refusals_hold_on_both_databases(any_db_app) -> None:
+    """NULLs sort first on SQLite and last on PostgreSQL: no order may depend on that."""
+    from tests.conftest import make_user
+
+    api = KeyClient(any_db_app.test_client(), make_key(any_db_app, make_user(any_db_app, "reader")))
+    book = api.post("/api/v1/books", json={"title": "Dune", "copies": 3}).get_json()
+    loans = f"/api/v1/books/{book['id']}/loans"
+    no_due = api.post(loans, json={"borrower": "A", "lent_on": "2024-01-01"}).get_json()
+    due = api.post(loans, json={"borrower": "B", "lent_on": "2024-01-01", "due_on": "2024-02-01"}).get_json()
+    back = api.post(loans, json={"borrower": "C", "lent_on": "2024-01-01", "returned_on": "2024-01-09"})
+    assert [x["id"] for x in api.get("/api/v1/loans").get_json()["items"]] == [
+        due["id"],
+        no_due["id"],
+        back.get_json()["id"],
+    ]
+    for title, position in (("Unnumbered", None), ("Second", "2"), ("Half", "0.5")):
+        api.post("/api/v1/books", json={"title": title, "series": [{"name": "Saga", "position": position}]})
+    saga = api.get("/api/v1/series?q=saga").get_json()["items"][0]
+    books = api.get(f"/api/v1/series/{saga['id']}").get_json()["books"]
+    assert [b["title"] for b in books] == ["Half", "Second", "Unnumbered"]
+    reads = f"/api/v1/books/{book['id']}/reads"
+    bad = {"outcome": "finished", "started_on": "2020-05-02", "ended_on": "2020-05-01"}
+    assert "ended_on" in field_errors(api.post(reads, json=bad))
+    assert "copies" in field_errors(api.patch(f"/api/v1/books/{book['id']}", json={"copies": 1}))
+    with any_db_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Reading)) == 0
+        assert db.session.get(Book, book["id"]).copies == 3
