@@ -260,6 +260,10 @@ def test_series_are_listed_by_name_and_show_their_books_by_position(api, make_bo
         ("A Side Story", None),
     ]
     assert api.get("/api/v1/series/999999").status_code == 404
+    in_tomb = api.get(f"/api/v1/books?series={tomb['id']}&per_page=2").get_json()
+    assert (in_tomb["total"], len(in_tomb["items"])) == (5, 2)
+    omnibus = next(b for b in api.get("/api/v1/books?q=omnibus").get_json()["items"])
+    assert [s["name"] for s in omnibus["series"]] == ["Anthologies", "The Locked Tomb"]  # by name
 
 
 # --- loans -------------------------------------------------------------------------------

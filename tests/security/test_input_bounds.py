@@ -236,7 +236,7 @@ def test_api_query_numbers_are_ascii_digits(filled, odd) -> None:
     app, _ids, key = filled
     api = KeyClient(app.test_client(), key)
     queries = {
-        "/api/v1/books": ("page", "per_page", "shelf", "author", "year_from", "year_to"),
+        "/api/v1/books": ("page", "per_page", "shelf", "author", "series", "year_from", "year_to"),
         "/api/v1/posts": ("page", "per_page", "book"),
         "/api/v1/shelves": ("page", "per_page"),
         "/api/v1/authors": ("page", "per_page"),

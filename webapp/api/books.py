@@ -60,6 +60,10 @@ def books_matching(query: dict[str, Any], viewer_id: int) -> Select:
         statement = statement.where(
             Book.id.in_(select(BookAuthor.book_id).where(BookAuthor.author_id == author))
         )
+    if series := query.get("series"):
+        statement = statement.where(
+            Book.id.in_(select(BookSeries.book_id).where(BookSeries.series_id == series))
+        )
     if book_format := query.get("format"):
         statement = statement.where(Book.format == book_format)
     if (year_from := query.get("year_from")) is not None:

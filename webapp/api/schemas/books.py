@@ -30,6 +30,14 @@ class BookSeriesOut(Schema):
     position = String(required=True, allow_none=True, metadata={"description": "1, 0.5, 2-3, or null."})
 
 
+class SeriesPlaces(List):
+    """A book's places in series, by series name: the places have no order of their own."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        ordered = sorted(value or [], key=lambda link: (link.series.sort_name, link.series_id))
+        return super()._serialize(ordered, attr, obj, **kwargs)
+
+
 class SeriesPlaceIn(Schema):
     name = Text(
         required=True,
@@ -66,7 +74,9 @@ class BookOut(Schema):
     location = String(allow_none=True)
     description = String(allow_none=True, metadata={"description": "Markdown source."})
     copies = Integer(required=True, metadata={"description": "Copies the household owns; 0: none."})
-    series = List(Nested(BookSeriesOut), required=True, attribute="series_links")
+    series = SeriesPlaces(
+        Nested(BookSeriesOut), required=True, attribute="series_links", metadata={"description": "By name."}
+    )
     added_at = Timestamp(required=True)
     updated_at = Timestamp(required=True)
 
@@ -159,6 +169,7 @@ class BookQuery(PageQuery):
     )
     shelf = QueryNumber(validate=Range(min=1, max=ID_MAX), metadata={"description": "A shelf id."})
     author = QueryNumber(validate=Range(min=1, max=ID_MAX), metadata={"description": "An author id."})
+    series = QueryNumber(validate=Range(min=1, max=ID_MAX), metadata={"description": "A series id."})
     format = String(validate=OneOf([f.value for f in BookFormat]))
     year_from = QueryNumber(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
     year_to = QueryNumber(validate=Range(min=YEAR_MIN, max=YEAR_MAX))
