@@ -72,13 +72,14 @@ def test_reading_is_the_callers_own(api, other_api, make_book) -> None:
     book = make_book()
     path = f"/api/v1/books/{book['id']}/reading"
     assert api.get(path).status_code == 404
-    created = api.post(path, json={"status": "read", "rating": 4.5, "started_on": "2024-01-02"})
+    created = api.post(path, json={"status": "read", "rating": 4.5})
     assert created.status_code == 201
     assert created.headers["Location"].endswith(path)
-    assert created.get_json()["rating"] == 4.5
+    assert (created.get_json()["rating"], created.get_json()["times_read"]) == (4.5, 1)
     assert api.post(path, json={}).status_code == 409
     assert other_api.get(path).status_code == 404  # someone else's reading is not theirs
-    bad = api.patch(path, json={"finished_on": "2023-12-31"})
+    assert other_api.get(f"/api/v1/books/{book['id']}/reads").get_json()["total"] == 0
+    bad = api.patch(path, json={"finished_on": "2023-12-31"})  # dates belong to reads now
     assert bad.status_code == 422 and "finished_on" in bad.get_json()["errors"]["json"]
     assert api.patch(path, json={"rating": 4.2}).status_code == 422
     assert api.patch(path, json={"progress_percent": 50}).get_json()["progress_percent"] == 50

@@ -9,12 +9,12 @@ import re
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.api.conftest import KeyClient, make_key
 from tests.conftest import csrf_token, make_user, sign_in
 from webapp.extensions import db
-from webapp.models import Book, User
+from webapp.models import Book, Loan, Read, User
 from webapp.request_json import MAX_DEPTH
 
 # --- JSON bodies ----------------------------------------------------------------------
@@ -41,12 +41,20 @@ def filled(make_app) -> tuple[Flask, dict[str, object], str]:
     owner = make_user(app, "owner", is_admin=True)
     key = make_key(app, owner)
     api = KeyClient(app.test_client(), key)
-    book = api.post("/api/v1/books", json={"title": "Dune", "authors": ["Frank Herbert"]}).get_json()
+    book = api.post(
+        "/api/v1/books",
+        json={"title": "Dune", "authors": ["Frank Herbert"], "series": [{"name": "Dune", "position": "1"}]},
+    ).get_json()
     shelf = api.post("/api/v1/shelves", json={"name": "Desert", "book_ids": [book["id"]]}).get_json()
     post = api.post("/api/v1/posts", json={"title": "On Dune", "book_id": book["id"]}).get_json()
     api.post(f"/api/v1/books/{book['id']}/reading", json={"status": "reading"})
+    read = api.get(f"/api/v1/books/{book['id']}/reads").get_json()["items"][0]
+    loan = api.post(f"/api/v1/books/{book['id']}/loans", json={"borrower": "Sam"}).get_json()
     author = api.get("/api/v1/authors").get_json()["items"][0]
     ids = {
+        "read_id": read["id"],
+        "loan_id": loan["id"],
+        "series_id": book["series"][0]["id"],
         "book_id": book["id"],
         "shelf_id": shelf["id"],
         "post_id": post["id"],
@@ -144,7 +152,8 @@ JSON_INTEGER_FIELDS = (
     ("PATCH", "/api/v1/shelves/{shelf_id}", "book_ids", list),
     ("POST", "/api/v1/books/{book_id}/reading", "progress_pages", None),
     ("POST", "/api/v1/books/{book_id}/reading", "progress_percent", None),
-    ("PATCH", "/api/v1/books/{book_id}/reading", "times_read", None),
+    ("POST", "/api/v1/books", "copies", None),
+    ("PATCH", "/api/v1/books/{book_id}", "copies", None),
 )
 
 
@@ -227,11 +236,14 @@ def test_api_query_numbers_are_ascii_digits(filled, odd) -> None:
     app, _ids, key = filled
     api = KeyClient(app.test_client(), key)
     queries = {
-        "/api/v1/books": ("page", "per_page", "shelf", "author", "year_from", "year_to"),
+        "/api/v1/books": ("page", "per_page", "shelf", "author", "series", "year_from", "year_to"),
         "/api/v1/posts": ("page", "per_page", "book"),
         "/api/v1/shelves": ("page", "per_page"),
         "/api/v1/authors": ("page", "per_page"),
         "/api/v1/search": ("page", "per_page"),
+        "/api/v1/series": ("page", "per_page"),
+        "/api/v1/loans": ("page", "per_page", "book"),
+        "/api/v1/books/1/reads": ("page", "per_page"),
     }
     wrong = {}
     for path, names in queries.items():
@@ -298,23 +310,32 @@ def test_a_form_price_is_an_ascii_decimal(signed_in: FlaskClient, app: Flask, od
         assert db.session.scalar(select(Book.id)) is None
 
 
-def test_a_form_date_is_ascii_digits(signed_in: FlaskClient, app: Flask) -> None:
-    api = KeyClient(app.test_client(), make_key(app, db_user(app)))
-    book = api.post("/api/v1/books", json={"title": "Dated"}).get_json()
-    token = csrf_token(signed_in, f"/books/{book['id']}")
-    response = signed_in.post(
-        f"/books/{book['id']}/reading",
-        data={"status": "reading", "started_on": "\uff12\uff10\uff12\uff14-01-02", "csrf_token": token},
+def test_an_api_date_is_ascii_digits(filled) -> None:
+    """A read's partial dates and a loan's days: full-width digits are not digits."""
+    app, ids, key = filled
+    api = KeyClient(app.test_client(), key)
+    full_width_2024 = "\uff12\uff10\uff12\uff14"
+    checks = (
+        (
+            f"/api/v1/books/{ids['book_id']}/reads",
+            {"outcome": "finished", "ended_on": full_width_2024},
+            "ended_on",
+        ),
+        (
+            f"/api/v1/books/{ids['book_id']}/loans",
+            {"borrower": "Sam", "lent_on": full_width_2024 + "-01-02"},
+            "lent_on",
+        ),
     )
-    assert "Not a valid date value." in response.get_data(as_text=True)
-    assert api.get(f"/api/v1/books/{book['id']}/reading").status_code == 404
-
-
-def db_user(app: Flask) -> User:
+    for path, body, field in checks:
+        response = api.post(path, json=body)
+        assert response.status_code == 422, path
+        assert field in response.get_json()["errors"]["json"], path
     with app.app_context():
-        user = db.session.scalar(select(User))
-        db.session.expunge(user)
-        return user
+        assert db.session.scalar(select(func.count()).select_from(Loan)) == 1  # the fixture's
+        assert (
+            db.session.scalar(select(func.count()).select_from(Read).where(Read.ended_on.is_not(None))) == 0
+        )
 
 
 # --- patterns match the whole value -----------------------------------------------------

@@ -5,14 +5,18 @@ fields get the same treatment."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask, url_for
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, make_user, sign_in
+from webapp.catalogue import SeriesPlace, set_series
 from webapp.demo import generate_library
 from webapp.extensions import db
-from webapp.models import Author, Book, Post, Shelf, User
+from webapp.lending import lend
+from webapp.models import Author, Book, Loan, Post, Read, Series, Shelf, User
 
 ODD_QUERIES = (
     "",
@@ -53,7 +57,8 @@ ODD_FORM_VALUES = (
 FORM_FIELDS = (
     "title", "subtitle", "authors", "isbn13", "isbn10", "publisher", "year", "pages", "language",
     "format", "price", "currency", "location", "cover", "status", "rating", "started_on",
-    "finished_on", "progress_pages", "progress_percent", "name", "shelf", "shelf_id", "book",
+    "ended_on", "outcome", "description", "copies", "series", "borrower", "lent_on", "due_on",
+    "returned_on", "note", "progress_pages", "progress_percent", "name", "shelf", "shelf_id", "book",
     "book_id", "kind", "body", "visibility", "target_books", "username", "display_name", "email",
     "password", "confirm", "current_password", "scopes", "q", "next", "profile",
     "confirm_username", "open_registration", "new-username", "new-password", "new-confirm",
@@ -67,6 +72,11 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
     owner = make_user(app, "owner", is_admin=True)
     with app.app_context():
         generate_library(db.session, size=20, posts=5, owner=db.session.get(User, owner.id))
+        book = db.session.scalar(select(Book).order_by(Book.id).limit(1))
+        book.copies = 2
+        set_series(book, [SeriesPlace("Dune", "1")])
+        lend(book, {"borrower": "Sam", "due_on": date.today()}, by=None, today=date.today())
+        db.session.commit()
         ids = {
             "book_id": db.session.scalar(select(Book.id).limit(1)),
             "post_id": db.session.scalar(select(Post.id).limit(1)),
@@ -75,6 +85,9 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
             "username": owner.username,
             "key_id": 1,
             "author_id": db.session.scalar(select(Author.id).limit(1)),
+            "read_id": db.session.scalar(select(Read.id).limit(1)),
+            "series_id": db.session.scalar(select(Series.id).limit(1)),
+            "loan_id": db.session.scalar(select(Loan.id).limit(1)),
         }
         db.session.remove()
     return app, ids

@@ -76,7 +76,19 @@ def _finish_spec(spec: dict) -> dict:
 
 def init_app(app: APIFlask) -> None:
     """Wire the API into the app: errors, OpenAPI settings, CORS, the docs page."""
-    from webapp.api import authors, books, docs, me, posts, readings, search, shelves  # noqa: F401
+    from webapp.api import (  # noqa: F401
+        authors,
+        books,
+        docs,
+        loans,
+        me,
+        posts,
+        readings,
+        reads,
+        search,
+        series,
+        shelves,
+    )
     from webapp.api.cors import init_app as init_cors
 
     app.config.update(
@@ -91,7 +103,9 @@ def init_app(app: APIFlask) -> None:
             "Shelfmark's JSON API. Authenticate with an API key made in Settings → API keys, "
             "sent as `X-API-Key` or `Authorization: Bearer`. Lists take `page` and `per_page` "
             f"(1 to {MAX_PER_PAGE}) and answer `items`, `total`, `pages`, `current_page`, `per_page` with a "
-            "`Link` header. Errors are RFC 9457 problem documents (`application/problem+json`)."
+            "`Link` header. Errors are RFC 9457 problem documents (`application/problem+json`); a "
+            "422 names each field it refuses. A read's dates are ISO 8601 as precisely as they are "
+            "known (`2019`, `2019-03`, `2019-03-20`); other dates are days (`2019-03-20`)."
         ),
     )
     app.spec_processor(_finish_spec)

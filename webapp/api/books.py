@@ -13,14 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from webapp.api import bp
 from webapp.api.auth import caller
-from webapp.api.errors import abort
+from webapp.api.errors import abort, field_error
 from webapp.api.pagination import page_of, paginate
-from webapp.api.records import apply, get_or_404, save
+from webapp.api.records import get_or_404, save
 from webapp.api.schemas.books import BookDeleteQuery, BookIn, BookOut, BookQuery
-from webapp.catalogue import BOOK_FIELDS, authors_from_names
+from webapp.catalogue import apply_book_data
 from webapp.extensions import db
 from webapp.isbn import InvalidISBN, normalize_isbn13
-from webapp.models import Author, Book, BookAuthor, Reading, book_shelves
+from webapp.models import Author, Book, BookAuthor, BookSeries, Reading, book_shelves
 from webapp.permissions import delete_decision, edit_refusal, others_stake
 
 SORTS = {
@@ -36,7 +36,10 @@ TAGS = ["Books"]
 
 def books_matching(query: dict[str, Any], viewer_id: int) -> Select:
     """The filters of ``GET /books``; ``status`` is the viewer's own reading status."""
-    statement = select(Book).options(selectinload(Book.author_links).selectinload(BookAuthor.author))
+    statement = select(Book).options(
+        selectinload(Book.author_links).selectinload(BookAuthor.author),
+        selectinload(Book.series_links).selectinload(BookSeries.series),
+    )
     if text := (query.get("q") or "").strip():
         by_author = (
             select(BookAuthor.book_id).join(Author).where(Author.name.icontains(text, autoescape=True))
@@ -56,6 +59,10 @@ def books_matching(query: dict[str, Any], viewer_id: int) -> Select:
     if author := query.get("author"):
         statement = statement.where(
             Book.id.in_(select(BookAuthor.book_id).where(BookAuthor.author_id == author))
+        )
+    if series := query.get("series"):
+        statement = statement.where(
+            Book.id.in_(select(BookSeries.book_id).where(BookSeries.series_id == series))
         )
     if book_format := query.get("format"):
         statement = statement.where(Book.format == book_format)
@@ -82,11 +89,14 @@ def list_books(query: dict[str, Any]):
 @bp.post("/books")
 @bp.input(BookIn, arg_name="data")
 @bp.output(BookOut, status_code=201, description="Created; Location names it.")
-@bp.doc(tags=TAGS, summary="Add a book", responses={409: "Another book has this ISBN."})
+@bp.doc(
+    tags=TAGS,
+    summary="Add a book",
+    responses={409: "Another book has this ISBN.", 422: "A field is not valid (each error names it)."},
+)
 def create_book(data: dict[str, Any]):
     book = Book(title=data["title"])
-    apply(book, data, BOOK_FIELDS)
-    book.set_authors(authors_from_names(data.get("authors", [])))
+    apply_book_data(book, data)
     db.session.add(book)
     save()
     return book, 201, book_location(book)
@@ -108,6 +118,7 @@ def get_book(book_id: int):
     responses={
         403: "Others have readings, posts or shelf places on this book: editors and administrators only.",
         409: "Another book has this ISBN.",
+        422: "A field is not valid (each error names it), or copies is below the copies lent out.",
     },
 )
 def update_book(book_id: int, data: dict[str, Any]):
@@ -115,9 +126,11 @@ def update_book(book_id: int, data: dict[str, Any]):
     refusal = edit_refusal(caller().user, others_stake(book.id, caller().user))
     if refusal:
         abort(403, refusal)
-    apply(book, data, BOOK_FIELDS)
-    if "authors" in data:
-        book.set_authors(authors_from_names(data["authors"]))
+    lent = len(book.open_loans)
+    if data.get("copies", lent) < lent:
+        noun = "copy is" if lent == 1 else "copies are"
+        field_error("copies", f"{lent} {noun} lent out now: record a return first.")
+    apply_book_data(book, data)
     save()
     return book
 

@@ -82,6 +82,15 @@ def field_error(field: str, message: str, location: str = "json") -> NoReturn:
     apiflask_abort(422, message="The request did not validate.", detail={location: {field: [message]}})
 
 
+def field_errors(errors: Mapping[str, str], location: str = "json") -> NoReturn:
+    """A 422 naming every field a shared service refused (ReadProblem, LoanProblem)."""
+    apiflask_abort(
+        422,
+        message="The request did not validate.",
+        detail={location: {field: [message] for field, message in errors.items()}},
+    )
+
+
 def _from_http_error(error: HTTPError) -> Response:
     """APIFlask's errors: ``detail`` holds field messages for validation errors."""
     status = error.status_code

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from apiflask import Schema
@@ -11,6 +11,7 @@ from apiflask.fields import DateTime, Float, Integer, String
 from marshmallow import ValidationError
 from marshmallow.validate import Regexp
 
+from webapp.partial_dates import InvalidPartialDate, PartialDate
 from webapp.validation import optional_ascii_int
 
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -85,3 +86,62 @@ class FullMatch(Regexp):
         if self.regex.fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class ISODate(String):
+    """A day as ``2024-03-20``: ASCII digits, the whole value (marshmallow's Date also
+    reads ``20240320``). Documented as OpenAPI's ``date`` format."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metadata = {"format": "date", **self.metadata}
+
+    def _serialize(self, value: date | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.isoformat()
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not _ISO_DAY.fullmatch(text):
+            raise ValidationError("Write a day as YYYY-MM-DD.")
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(f"{text} is not a date in the calendar.") from None
+
+
+class PartialDateField(String):
+    """A date known to the day, the month or the year: ISO 8601 at reduced precision,
+    ``2019``, ``2019-03`` or ``2019-03-20`` (webapp.partial_dates), in and out."""
+
+    PATTERN = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metadata = {
+            "pattern": self.PATTERN,
+            "examples": ["2019", "2019-03", "2019-03-20"],
+            **self.metadata,
+        }
+
+    def _serialize(self, value: PartialDate | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.iso()
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> PartialDate:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return PartialDate.parse(text)
+        except InvalidPartialDate as error:
+            raise ValidationError(str(error)) from None
+
+
+class Count(Integer):
+    """How many items a list attribute holds (``reads`` → 2), for an output schema."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(dump_only=True, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> int:
+        return len(value or ())
