@@ -10,6 +10,7 @@ from flask import Flask, url_for
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, make_user, sign_in
+from webapp.catalogue import set_series
 from webapp.demo import generate_library
 from webapp.extensions import db
 from webapp.models import Author, Book, Post, Shelf, User
@@ -28,6 +29,7 @@ ODD_QUERIES = (
     "author=%27%22%3Cscript%3E&q=%22%28NEAR*",
     "q=" + "a" * 3000,
     "book=abc&book=99999999999999999999",
+    "series=abc&series=99999999999999999999&sort=series",
     "next=//evil.example&year=99999999999",
     # Digits int() reads and we do not: full-width, Arabic-Indic, underscores, spaces.
     "page=%EF%BC%92&per_page=1_0&book=%D9%A1&shelf=%EF%BC%91&author=%201&year_from=1_999",
@@ -58,6 +60,7 @@ FORM_FIELDS = (
     "password", "confirm", "current_password", "scopes", "q", "next", "profile",
     "confirm_username", "open_registration", "new-username", "new-password", "new-confirm",
     "new-submit", "reg-open_registration", "reg-submit", "remove-current_password", "text",
+    "series", "description", "copies",
 )  # fmt: skip
 
 
@@ -76,6 +79,10 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
             "key_id": 1,
             "author_id": db.session.scalar(select(Author.id).limit(1)),
         }
+        book = db.session.get(Book, ids["book_id"])
+        set_series(book, [("Demo series", "1")])
+        db.session.commit()
+        ids["series_id"] = book.series_links[0].series_id
         db.session.remove()
     return app, ids
 

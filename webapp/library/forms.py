@@ -125,10 +125,12 @@ class BookForm(FlaskForm):
         "Series",
         description="One per line, its number after #: The Locked Tomb #1, Discworld #0.5, Omnibus #2-3.",
         validators=[Optional(), Length(max=5_000)],
+        render_kw={"rows": 3},
     )
     description = TextAreaField(
         "Description",
         description="Markdown: the blurb, a summary, notes on the edition.",
+        render_kw={"rows": 8},
         validators=[
             Optional(),
             Length(
@@ -150,6 +152,8 @@ class BookForm(FlaskForm):
             raise ValidationError(problem)
 
     def validate_copies(self, field: WholeNumberField) -> None:
+        if field.errors or not self.lent_out:
+            return
         if (1 if field.data is None else field.data) < self.lent_out:
             lent = "1 copy is" if self.lent_out == 1 else f"{self.lent_out} copies are"
             raise ValidationError(f"{lent} lent out; record the return first.")
