@@ -377,3 +377,23 @@ def test_book_series_rows_go_with_the_book(app, signed_in) -> None:
     signed_in.post(f"/books/{book_id}/delete", data={"csrf_token": token})
     with app.app_context():
         assert db.session.scalar(select(BookSeries.book_id)) is None
+
+
+def test_the_series_order_is_the_same_on_postgresql(any_db_app) -> None:
+    """The series sort fixes SQLite's join order with a CROSS JOIN; other databases get
+    a plain JOIN and must list the same books in the same order."""
+    from webapp.library.listing import CatalogueQuery, page_of_ids
+
+    _series_with_books(any_db_app, [("Ten", "10"), ("Unnumbered", None), ("Half", "0.5")])
+    _series_with_books(any_db_app, [("Gideon", "1")], name="The Locked Tomb")
+    with any_db_app.app_context():
+        db.session.add(Book(title="Alone"))
+        db.session.commit()
+        titles = dict(db.session.execute(select(Book.id, Book.title)).all())
+        for descending, expected in (
+            (False, ["Half", "Ten", "Unnumbered", "Gideon", "Alone"]),
+            (True, ["Gideon", "Ten", "Half", "Unnumbered", "Alone"]),
+        ):
+            query = CatalogueQuery(sort="series", descending=descending)
+            assert [titles[i] for i in page_of_ids(0, query, 0, 10)] == expected
+            assert [titles[i] for i in page_of_ids(0, query, 2, 2)] == expected[2:4]

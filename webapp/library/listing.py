@@ -24,9 +24,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import Join
 
 from webapp.extensions import db
 from webapp.models import Author, Book, BookAuthor, BookSeries, Reading, Series, book_shelves
@@ -119,9 +122,11 @@ def filter_conditions(user_id: int, query: CatalogueQuery) -> list[ColumnElement
     if query.format:
         conditions.append(Book.format == query.format)
     if query.series_id is not None:
-        # The primary key (book_id, series_id) answers this per book.
+        # IN, not EXISTS: a series has a handful of books, so SQLite starts from them
+        # (ix_book_series_series_position) and sorts those, instead of walking the sort
+        # index through 100,000 books to find them (80 ms).
         conditions.append(
-            exists().where(BookSeries.book_id == Book.id, BookSeries.series_id == query.series_id)
+            Book.id.in_(select(BookSeries.book_id).where(BookSeries.series_id == query.series_id))
         )
     return conditions
 
@@ -201,6 +206,22 @@ def _rating_ids(
     return ids
 
 
+class OuterLoopJoin(Join):
+    """An inner join whose left table SQLite must loop over outermost: ``CROSS JOIN`` is
+    how SQLite lets a query fix the join order. Other databases get a plain JOIN."""
+
+    inherit_cache = True
+
+
+@compiles(OuterLoopJoin, "sqlite")
+def _cross_join(join: OuterLoopJoin, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    return (
+        f"{compiler.process(join.left, **kw)} CROSS JOIN {compiler.process(join.right, **kw)} "
+        f"ON {compiler.process(join.onclause, **{k: v for k, v in kw.items() if k != 'asfrom'})}"
+    )
+
+
 def _direction(columns: Sequence, descending: bool) -> list:
     return [column.desc() if descending else column.asc() for column in columns]
 
@@ -228,9 +249,10 @@ def _series_ids(
     """Books in a series (each once, under the first of its series by name), in series
     and position order; then the books in no series, by title, in either direction.
 
-    The first segment sorts the series links only (a top-N sort over book_series, not
-    over the books); the second walks ``ix_books_sort_title`` and probes book_series'
-    primary key per book, stopping after one page."""
+    The first segment walks the series by name and each one's links by position, so
+    SQLite sorts only within one series (by title among equal positions) and stops after
+    the page: a deep page costs about 10 µs per link before it. The second walks
+    ``ix_books_sort_title`` and probes book_series' primary key per book."""
     other_link, other_series = aliased(BookSeries), aliased(Series)
     earlier_series = (
         select(other_link.book_id)
@@ -244,13 +266,21 @@ def _series_ids(
         )
         .exists()
     )
+    # Series in name order along their index, each one's links along
+    # ix_book_series_series_position: SQLite then sorts only within a series and stops
+    # after the page (1 ms for the first page of 22,000 links; 120 ms when its planner
+    # picks the links as the outer loop and sorts them all, as it does for a plain JOIN).
+    links = OuterLoopJoin(Series.__table__, BookSeries.__table__, BookSeries.series_id == Series.id)
     in_series = (
         select(BookSeries.book_id)
-        .join(Series, Series.id == BookSeries.series_id)
-        .join(Book, Book.id == BookSeries.book_id)
+        .select_from(links.join(Book.__table__, Book.id == BookSeries.book_id))
         .where(~earlier_series, *conditions)
     )
-    in_series_count = db.session.scalar(select(func.count()).select_from(in_series.subquery())) or 0
+    # Each book in a series once: the distinct books of book_series (its primary key).
+    counted = select(func.count(func.distinct(BookSeries.book_id)))
+    if conditions:
+        counted = counted.join(Book, Book.id == BookSeries.book_id).where(*conditions)
+    in_series_count = db.session.scalar(counted) or 0
     ids: list[int] = []
     if offset < in_series_count:
         ordered = in_series.order_by(
