@@ -32,6 +32,7 @@ ODD_QUERIES = (
     "author=%27%22%3Cscript%3E&q=%22%28NEAR*",
     "q=" + "a" * 3000,
     "book=abc&book=99999999999999999999",
+    "series=abc&series=99999999999999999999&sort=series",
     "next=//evil.example&year=99999999999",
     # Digits int() reads and we do not: full-width, Arabic-Indic, underscores, spaces.
     "page=%EF%BC%92&per_page=1_0&book=%D9%A1&shelf=%EF%BC%91&author=%201&year_from=1_999",

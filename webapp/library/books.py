@@ -22,6 +22,7 @@ from webapp.catalogue import (
 )
 from webapp.covers import InvalidCover, cover_path, media_type, read_cover, remove_cover, store_cover
 from webapp.extensions import db
+from webapp.lending import open_loan_count
 from webapp.library import bp
 from webapp.library.forms import BookDeleteForm, BookForm, PlaceOnShelfForm, ReadingForm, options
 from webapp.models import Book, Reading, Shelf, readings_visible_to
@@ -164,6 +165,7 @@ def _book_page(
 def edit_book(book_id: int):
     book = _editable_book_or_403(book_id)
     form = BookForm()
+    form.lent_out = open_loan_count(book)
     if request.method == "GET":
         form.fill_from(book)
     elif form.validate_on_submit():

@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.library import bp
 from webapp.library.forms import LibraryFilterForm, options
 from webapp.library.listing import DEFAULT_DESCENDING, CatalogueQuery, catalogue_page
-from webapp.models import Shelf
+from webapp.models import Series, Shelf
 from webapp.pagination import requested_page
 
 #: Query-string keys the page links keep (everything but ``page``).
@@ -24,6 +24,7 @@ KEPT_ARGS = (
     "year_from",
     "year_to",
     "format",
+    "series",
     "per_page",
 )
 
@@ -37,6 +38,7 @@ def catalogue():
     form = LibraryFilterForm(request.args)
     form.shelf.choices = options([("", "Any shelf")] + [(str(shelf.id), shelf.name) for shelf in shelves])
     form.validate()
+    series = _chosen_series(form)
     query = _query_from(form)
     page = requested_page()
     per_page = int(form.per_page.data) if not form.per_page.errors else 50
@@ -52,7 +54,21 @@ def catalogue():
         kept=kept,
         view="grid" if form.view.data == "grid" else "table",
         has_shelves=bool(shelves),
+        series=series,
+        kept_without_series={key: value for key, value in kept.items() if key != "series"},
     )
+
+
+def _chosen_series(form: LibraryFilterForm) -> Series | None:
+    """The series of ``?series=``, or None; an unknown one is a field message (a
+    bookmarked series since emptied and deleted, or a typed URL)."""
+    series_id = _valid(form.series)
+    if series_id is None:
+        return None
+    series = db.session.get(Series, series_id)
+    if series is None:
+        form.series.errors = [*form.series.errors, "There is no such series (any more)."]
+    return series
 
 
 def _valid(field) -> object:
@@ -72,6 +88,7 @@ def _query_from(form: LibraryFilterForm) -> CatalogueQuery:
         year_from=_valid(form.year_from),
         year_to=_valid(form.year_to),
         format=_valid(form.format),
+        series_id=_valid(form.series),
         sort=sort,
         descending=descending,
     )

@@ -20,10 +20,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from webapp.catalogue import split_author_names
+from webapp.catalogue import check_series, parse_series_lines, split_author_names
 from webapp.isbn import InvalidISBN, isbn10_to_isbn13, isbn13_to_isbn10, normalize_isbn10, normalize_isbn13
 from webapp.library.listing import PAGE_SIZES, SORTS
 from webapp.models import BookFormat, ReadingStatus, Visibility
+from webapp.models.book import COPIES_MAX
 from webapp.models.limits import PAGES_MAX, PRICE_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
 from webapp.validation import PlainDecimalField, WholeNumberField, ascii_int, full_match
@@ -42,6 +43,10 @@ def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
 
 #: The years a book may have (the books table's CHECK); a filter outside them could only
 #: match nothing, and a huge number would overflow SQLite's integers.
+#: A description is a blurb or a summary, not a book: bounded so one paste cannot bloat
+#: the library (and the search index, which holds it too).
+DESCRIPTION_MAX_LENGTH = 20_000
+
 YEAR_RANGE = NumberRange(
     min=YEAR_MIN, max=YEAR_MAX, message=f"Give a year between {YEAR_MIN} and {YEAR_MAX}."
 )
@@ -106,8 +111,52 @@ class BookForm(FlaskForm):
         description="Where it stands, e.g. Study, shelf 3.",
         validators=[Optional(), Length(max=255)],
     )
+    copies = WholeNumberField(
+        "Copies",
+        default=1,
+        description="0 = not owned (a wish or a library book).",
+        validators=[
+            Optional(),
+            NumberRange(min=0, message="The number of copies cannot be negative."),
+            NumberRange(max=COPIES_MAX, message=f"At most {COPIES_MAX:,} copies."),
+        ],
+    )
+    series = TextAreaField(
+        "Series",
+        description="One per line, its number after #: The Locked Tomb #1, Discworld #0.5, Omnibus #2-3.",
+        validators=[Optional(), Length(max=5_000)],
+        render_kw={"rows": 3},
+    )
+    description = TextAreaField(
+        "Description",
+        description="Markdown: the blurb, a summary, notes on the edition.",
+        render_kw={"rows": 8},
+        validators=[
+            Optional(),
+            Length(
+                max=DESCRIPTION_MAX_LENGTH,
+                message=f"A description is at most {DESCRIPTION_MAX_LENGTH:,} characters.",
+            ),
+        ],
+    )
     cover = FileField("Cover image", description="JPEG, PNG, WebP or GIF.")
     remove_cover = BooleanField("Remove the current cover")
+
+    #: Open loans of the book being edited (set by the edit route): fewer copies than
+    #: that would leave a lent-out copy that the household does not own.
+    lent_out: int = 0
+
+    def validate_series(self, field: TextAreaField) -> None:
+        problem = check_series(parse_series_lines(field.data or ""))
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_copies(self, field: WholeNumberField) -> None:
+        if field.errors or not self.lent_out:
+            return
+        if (1 if field.data is None else field.data) < self.lent_out:
+            lent = "1 copy is" if self.lent_out == 1 else f"{self.lent_out} copies are"
+            raise ValidationError(f"{lent} lent out; record the return first.")
 
     def validate_authors(self, field: StringField) -> None:
         for name in split_author_names(field.data or ""):
@@ -177,6 +226,9 @@ class BookForm(FlaskForm):
             "price_minor": price_minor,
             "currency": currency if price_minor is not None else None,
             "location": self.location.data,
+            "copies": 1 if self.copies.data is None else self.copies.data,
+            "series": parse_series_lines(self.series.data or ""),
+            "description": (self.description.data or "").strip() or None,
         }
 
     def fill_from(self, book: Any) -> None:
@@ -187,6 +239,10 @@ class BookForm(FlaskForm):
         self.format.data = book.format or ""
         self.authors.data = "\n".join(book.author_names)
         self.currency.data = book.currency
+        self.copies.data = book.copies
+        links = sorted(book.series_links, key=lambda link: link.series.sort_name)
+        self.series.data = "\n".join(link.label for link in links)
+        self.description.data = book.description or ""
         if book.price_minor is not None:
             factor = 1 if (book.currency or "") in ZERO_DECIMAL_CURRENCIES else 100
             self.price.data = Decimal(book.price_minor) / factor
@@ -292,6 +348,9 @@ class LibraryFilterForm(FlaskForm):
     year_from = WholeNumberField("Year from", validators=[Optional(), YEAR_RANGE])
     year_to = WholeNumberField("Year to", validators=[Optional(), YEAR_RANGE])
     format = SelectField("Format", choices=options([("", "Any format"), *FORMAT_CHOICES[1:]]), default="")
+    #: A series' id, from a series page's link (a list of every series would be too long
+    #: for a select); the page shows its name with a way to clear it.
+    series = WholeNumberField("Series", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     per_page = SelectField(
         "Per page", choices=options([(str(size), str(size)) for size in PAGE_SIZES]), default="50"
     )

@@ -10,13 +10,16 @@ extension since PostgreSQL 13: the database's owner may create it without being 
 superuser. Where it cannot be created the configuration is built without it and
 searches are diacritic-sensitive (logged as a warning).
 
-The statements here built revision 0003. Change them only together with a new
-revision that drops and recreates the index.
+Each revision that built the index has its :class:`Definition` (0003; 0009 adds series
+names to ``details`` and the description as ``body``, with triggers on ``book_series``,
+``series`` and ``books.description``). Change the index only by adding a definition with
+a new revision that drops and recreates it; never edit one that shipped.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
@@ -30,16 +33,35 @@ CONFIG = "shelfmark_search"
 #: ts_rank weights for D (body), C (details), B (authors), A (title).
 RANK_WEIGHTS = "{0.1, 0.3, 0.8, 1.0}"
 
-_BOOK_ROWS = """
-SELECT 'book', b.id, b.title || coalesce(' ' || b.subtitle, ''),
-       coalesce((SELECT string_agg(a.name, ', ' ORDER BY ba.position, a.id)
+_AUTHORS = """coalesce((SELECT string_agg(a.name, ', ' ORDER BY ba.position, a.id)
                  FROM book_authors AS ba JOIN authors AS a ON a.id = ba.author_id
-                 WHERE ba.book_id = b.id), ''),
-       concat_ws(' ', b.publisher, b.isbn13, b.isbn10,
-                 (SELECT string_agg(s.name, ', ' ORDER BY s.name, s.id)
+                 WHERE ba.book_id = b.id), '')"""
+_SHELVES = """(SELECT string_agg(s.name, ', ' ORDER BY s.name, s.id)
                   FROM book_shelves AS bs JOIN shelves AS s ON s.id = bs.shelf_id
-                  WHERE bs.book_id = b.id)),
+                  WHERE bs.book_id = b.id)"""
+_SERIES = """(SELECT string_agg(r.name, ', ' ORDER BY r.sort_name, r.id)
+                  FROM book_series AS br JOIN series AS r ON r.id = br.series_id
+                  WHERE br.book_id = b.id)"""
+
+#: A book's row as revision 0003 indexed it.
+_BOOK_ROWS_0003 = f"""
+SELECT 'book', b.id, b.title || coalesce(' ' || b.subtitle, ''),
+       {_AUTHORS},
+       concat_ws(' ', b.publisher, b.isbn13, b.isbn10,
+                 {_SHELVES}),
        '', NULL::integer, true
+FROM books AS b WHERE b.id = ANY(ids)
+"""
+
+#: Since revision 0009: series names in ``details`` (weight C), the description in
+#: ``body`` (D, the lowest).
+_BOOK_ROWS_0009 = f"""
+SELECT 'book', b.id, b.title || coalesce(' ' || b.subtitle, ''),
+       {_AUTHORS},
+       concat_ws(' ', b.publisher, b.isbn13, b.isbn10,
+                 {_SERIES},
+                 {_SHELVES}),
+       coalesce(b.description, ''), NULL::integer, true
 FROM books AS b WHERE b.id = ANY(ids)
 """
 
@@ -50,18 +72,20 @@ FROM posts AS p WHERE p.id = ANY(ids)
 
 _COLUMNS = "(kind, item_id, title, authors, details, body, owner_id, shared)"
 
-_FUNCTIONS = {
-    "search_index_refresh_books": f"""
+
+def _functions(book_rows: str) -> dict[str, str]:
+    return {
+        "search_index_refresh_books": f"""
 CREATE FUNCTION search_index_refresh_books(ids integer[]) RETURNS void LANGUAGE sql AS $$
   DELETE FROM {TABLE} WHERE kind = 'book' AND item_id = ANY(ids);
-  INSERT INTO {TABLE} {_COLUMNS} {_BOOK_ROWS};
+  INSERT INTO {TABLE} {_COLUMNS} {book_rows};
 $$""",
-    "search_index_refresh_posts": f"""
+        "search_index_refresh_posts": f"""
 CREATE FUNCTION search_index_refresh_posts(ids integer[]) RETURNS void LANGUAGE sql AS $$
   DELETE FROM {TABLE} WHERE kind = 'post' AND item_id = ANY(ids);
   INSERT INTO {TABLE} {_COLUMNS} {_POST_ROWS};
 $$""",
-}
+    }
 
 
 def _trigger_function(name: str, ids: str, refresh: str = "books") -> str:
@@ -79,8 +103,8 @@ BEGIN
 END $$"""
 
 
-#: table -> (trigger events, integer[] of affected ids written with NEW., refreshed kind)
-_TRIGGERS = {
+#: table -> (trigger events, integer[] of affected ids written with NEW.), as 0003 made them
+_TRIGGERS_0003 = {
     "books": (
         "INSERT OR DELETE OR UPDATE OF id, title, subtitle, publisher, isbn13, isbn10",
         "ARRAY[NEW.id]",
@@ -97,6 +121,33 @@ _TRIGGERS = {
     ),
     "posts": ("INSERT OR DELETE OR UPDATE OF id, title, body, visibility, author_id", "ARRAY[NEW.id]"),
 }
+_TRIGGERS_0009 = _TRIGGERS_0003 | {
+    "books": (
+        "INSERT OR DELETE OR UPDATE OF id, title, subtitle, publisher, isbn13, isbn10, description",
+        "ARRAY[NEW.id]",
+    ),
+    "book_series": ("INSERT OR DELETE OR UPDATE", "ARRAY[NEW.book_id]"),
+    "series": (
+        "UPDATE OF name",
+        "ARRAY(SELECT book_id FROM book_series WHERE series_id = NEW.id)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The index as one revision built it (see ``sqlite_index.Definition``)."""
+
+    revision: str
+    functions: dict[str, str]
+    triggers: dict[str, tuple[str, str]]
+
+
+DEFINITIONS = {
+    "0003": Definition("0003", _functions(_BOOK_ROWS_0003), _TRIGGERS_0003),
+    "0009": Definition("0009", _functions(_BOOK_ROWS_0009), _TRIGGERS_0009),
+}
+CURRENT = "0009"
 
 
 def _create_configuration(connection: Connection) -> None:
@@ -115,8 +166,10 @@ def _create_configuration(connection: Connection) -> None:
     )
 
 
-def create(connection: Connection) -> None:
-    """Create the configuration, table, GIN index and triggers, and fill the table."""
+def create(connection: Connection, revision: str = CURRENT) -> None:
+    """Create the configuration, table, GIN index and triggers as ``revision`` defines
+    them, and fill the table."""
+    definition = DEFINITIONS[revision]
     _create_configuration(connection)
     document = " || ".join(
         f"setweight(to_tsvector('{CONFIG}'::regconfig, {column}), '{weight}')"
@@ -133,9 +186,9 @@ def create(connection: Connection) -> None:
         )
     )
     connection.execute(text(f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)"))
-    for statement in _FUNCTIONS.values():
+    for statement in definition.functions.values():
         connection.execute(text(statement))
-    for table, (events, ids) in _TRIGGERS.items():
+    for table, (events, ids) in definition.triggers.items():
         refresh = "posts" if table == "posts" else "books"
         connection.execute(text(_trigger_function(table, ids, refresh)))
         connection.execute(
@@ -147,11 +200,14 @@ def create(connection: Connection) -> None:
     rebuild(connection)
 
 
-def drop(connection: Connection) -> None:
-    for table in _TRIGGERS:
+def drop(connection: Connection, revision: str = CURRENT) -> None:
+    """Drop the index as ``revision`` built it (its triggers name tables an older
+    revision may not have)."""
+    definition = DEFINITIONS[revision]
+    for table in definition.triggers:
         connection.execute(text(f"DROP TRIGGER IF EXISTS {TABLE}_{table} ON {table}"))
         connection.execute(text(f"DROP FUNCTION IF EXISTS {TABLE}_on_{table}()"))
-    for name in _FUNCTIONS:
+    for name in definition.functions:
         connection.execute(text(f"DROP FUNCTION IF EXISTS {name}(integer[])"))
     connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
     connection.execute(text(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}"))

@@ -35,6 +35,9 @@ API_URLS = {"book": ("api.get_book", "book_id"), "post": ("api.get_post", "post_
 _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 _STRAY_MARKS = re.compile(f"[{MARK_START}{MARK_END}]")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: Tags in a snippet of an imported (HTML) description, the last one perhaps cut off by
+#: the snippet's end: dropped, the text kept (the snippet is escaped either way).
+_TAGS = re.compile(r"<[A-Za-z/!][^<>]*(?:>|$)")
 _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}|>|[-+*]|\d+\.)\s+|[*_`~]+", re.MULTILINE)
 
 
@@ -97,6 +100,8 @@ def _snippet(hit: RawHit) -> Markup:
     parts = [hit.authors] if hit.authors else []
     if MARK_START in hit.details:
         parts.append(hit.details)
+    if MARK_START in hit.body:  # a word of the description
+        parts.append(plain_markdown(_TAGS.sub(" ", hit.body)))
     return marked_to_markup(" · ".join(parts))
 
 

@@ -6,8 +6,10 @@ an FTS5 table on any other column scans the whole table). Columns:
 
 - ``title``: a book's title and subtitle, or a post's title;
 - ``authors``: a book's author names in order;
-- ``details``: publisher, ISBN-13, ISBN-10 (digits, as stored) and shelf names;
-- ``body``: a post's Markdown text (the tokenizer treats Markdown's marks as spaces).
+- ``details``: publisher, ISBN-13, ISBN-10 (digits, as stored), series names (since
+  revision 0009) and shelf names;
+- ``body``: a post's Markdown text, or a book's description (since 0009); the tokenizer
+  treats Markdown's marks as spaces.
 
 Who may see a post is not in the index: a search joins each matching post to its row
 in ``posts`` by primary key (see ``search``), so a change of visibility needs no
@@ -21,11 +23,16 @@ as a prefix (search-as-you-type), and without such an entry FTS5 must merge the
 doclists of all words with that prefix before returning the first row, for each
 statement (a few milliseconds for a common word of a 100,000-book library).
 
-The statements here built revision 0003. Change them only together with a new
-revision that drops and recreates the index (``drop`` then ``create``).
+Each revision that built the index has its :class:`Definition` here (``DEFINITIONS``:
+0003, then 0009 with series and descriptions), and migrations name the one they build,
+so an old revision still builds the index it had. Change the index only by adding a
+definition together with a new revision that drops and recreates it (``drop`` then
+``create(connection, "<revision>")``); never edit one that shipped.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, Row, text
 
@@ -35,17 +42,36 @@ TABLE = "search_index"
 #: bm25 weights per column: title, authors, details, body.
 BM25_WEIGHTS = (10.0, 8.0, 3.0, 1.0)
 
-_BOOK_ROWS = """
+_AUTHORS = """coalesce((SELECT group_concat(name, ', ') FROM (
+           SELECT a.name AS name FROM book_authors AS ba JOIN authors AS a ON a.id = ba.author_id
+           WHERE ba.book_id = b.id ORDER BY ba.position, a.id)), '')"""
+_SHELVES = """coalesce((SELECT group_concat(name, ', ') FROM (
+           SELECT s.name AS name FROM book_shelves AS bs JOIN shelves AS s ON s.id = bs.shelf_id
+           WHERE bs.book_id = b.id ORDER BY s.name, s.id)), '')"""
+_SERIES = """coalesce((SELECT group_concat(name, ', ') FROM (
+           SELECT r.name AS name FROM book_series AS br JOIN series AS r ON r.id = br.series_id
+           WHERE br.book_id = b.id ORDER BY r.sort_name, r.id)), '')"""
+
+#: A book's row as revision 0003 indexed it: no series, no description.
+_BOOK_ROWS_0003 = f"""
 SELECT b.id * 2,
        b.title || coalesce(' ' || b.subtitle, ''),
-       coalesce((SELECT group_concat(name, ', ') FROM (
-           SELECT a.name AS name FROM book_authors AS ba JOIN authors AS a ON a.id = ba.author_id
-           WHERE ba.book_id = b.id ORDER BY ba.position, a.id)), ''),
+       {_AUTHORS},
        trim(coalesce(b.publisher, '') || ' ' || coalesce(b.isbn13, '') || ' '
-            || coalesce(b.isbn10, '') || ' ' || coalesce((SELECT group_concat(name, ', ') FROM (
-           SELECT s.name AS name FROM book_shelves AS bs JOIN shelves AS s ON s.id = bs.shelf_id
-           WHERE bs.book_id = b.id ORDER BY s.name, s.id)), '')),
+            || coalesce(b.isbn10, '') || ' ' || {_SHELVES}),
        ''
+FROM books AS b
+"""
+
+#: Since revision 0009: series names in ``details``, the description in ``body`` (the
+#: lowest weight, as a post's text).
+_BOOK_ROWS_0009 = f"""
+SELECT b.id * 2,
+       b.title || coalesce(' ' || b.subtitle, ''),
+       {_AUTHORS},
+       trim(coalesce(b.publisher, '') || ' ' || coalesce(b.isbn13, '') || ' '
+            || coalesce(b.isbn10, '') || ' ' || {_SERIES} || ' ' || {_SHELVES}),
+       coalesce(b.description, '')
 FROM books AS b
 """
 
@@ -57,11 +83,11 @@ FROM posts AS p
 _INSERT = f"INSERT INTO {TABLE} (rowid, title, authors, details, body) "
 
 
-def _refresh_books(ids: str) -> str:
+def _refresh_books(book_rows: str, ids: str) -> str:
     """Statements that rewrite the rows of the books whose ids ``ids`` (SQL) yields."""
     return (
         f"DELETE FROM {TABLE} WHERE rowid IN (SELECT book_id * 2 FROM ({ids}));\n"
-        f"  {_INSERT}{_BOOK_ROWS} WHERE b.id IN (SELECT book_id FROM ({ids}));"
+        f"  {_INSERT}{book_rows} WHERE b.id IN (SELECT book_id FROM ({ids}));"
     )
 
 
@@ -69,44 +95,115 @@ def _trigger(name: str, event: str, body: str) -> str:
     return f"CREATE TRIGGER {TABLE}_{name} AFTER {event} FOR EACH ROW BEGIN\n  {body}\nEND"
 
 
-TRIGGERS: dict[str, tuple[str, str]] = {
-    "books_ai": ("INSERT ON books", f"{_INSERT}{_BOOK_ROWS} WHERE b.id = NEW.id;"),
-    "books_au": (
-        "UPDATE OF id, title, subtitle, publisher, isbn13, isbn10 ON books",
-        f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2;\n  {_INSERT}{_BOOK_ROWS} WHERE b.id = NEW.id;",
-    ),
-    "books_ad": ("DELETE ON books", f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2;"),
-    "book_authors_ai": ("INSERT ON book_authors", _refresh_books("SELECT NEW.book_id AS book_id")),
-    "book_authors_au": (
-        "UPDATE ON book_authors",
-        _refresh_books("SELECT OLD.book_id AS book_id UNION SELECT NEW.book_id"),
-    ),
-    "book_authors_ad": ("DELETE ON book_authors", _refresh_books("SELECT OLD.book_id AS book_id")),
-    "authors_au": (
-        "UPDATE OF name ON authors",
-        _refresh_books("SELECT book_id FROM book_authors WHERE author_id = NEW.id"),
-    ),
-    "book_shelves_ai": ("INSERT ON book_shelves", _refresh_books("SELECT NEW.book_id AS book_id")),
-    "book_shelves_au": (
-        "UPDATE ON book_shelves",
-        _refresh_books("SELECT OLD.book_id AS book_id UNION SELECT NEW.book_id"),
-    ),
-    "book_shelves_ad": ("DELETE ON book_shelves", _refresh_books("SELECT OLD.book_id AS book_id")),
-    "shelves_au": (
-        "UPDATE OF name ON shelves",
-        _refresh_books("SELECT book_id FROM book_shelves WHERE shelf_id = NEW.id"),
-    ),
-    "posts_ai": ("INSERT ON posts", f"{_INSERT}{_POST_ROWS} WHERE p.id = NEW.id;"),
-    "posts_au": (
-        "UPDATE OF id, title, body, visibility, author_id ON posts",
-        f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2 + 1;\n  {_INSERT}{_POST_ROWS} WHERE p.id = NEW.id;",
-    ),
-    "posts_ad": ("DELETE ON posts", f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2 + 1;"),
+def _link_triggers(book_rows: str, links: str, named: str, key: str) -> dict[str, tuple[str, str]]:
+    """A book's row follows the links table ``links`` (book_id, ``key``) and the renames
+    of the ``named`` rows it links to."""
+    refresh = lambda ids: _refresh_books(book_rows, ids)  # noqa: E731
+    return {
+        f"{links}_ai": (f"INSERT ON {links}", refresh("SELECT NEW.book_id AS book_id")),
+        f"{links}_au": (
+            f"UPDATE ON {links}",
+            refresh("SELECT OLD.book_id AS book_id UNION SELECT NEW.book_id"),
+        ),
+        f"{links}_ad": (f"DELETE ON {links}", refresh("SELECT OLD.book_id AS book_id")),
+        f"{named}_au": (
+            f"UPDATE OF name ON {named}",
+            refresh(f"SELECT book_id FROM {links} WHERE {key} = NEW.id"),
+        ),
+    }
+
+
+def _triggers(
+    book_rows: str, book_columns: str, links: tuple[tuple[str, str, str], ...]
+) -> dict[str, tuple[str, str]]:
+    triggers = {
+        "books_ai": ("INSERT ON books", f"{_INSERT}{book_rows} WHERE b.id = NEW.id;"),
+        "books_au": (
+            f"UPDATE OF {book_columns} ON books",
+            f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2;\n  {_INSERT}{book_rows} WHERE b.id = NEW.id;",
+        ),
+        "books_ad": ("DELETE ON books", f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2;"),
+    }
+    for link in links:
+        triggers |= _link_triggers(book_rows, *link)
+    return triggers | {
+        "posts_ai": ("INSERT ON posts", f"{_INSERT}{_POST_ROWS} WHERE p.id = NEW.id;"),
+        "posts_au": (
+            "UPDATE OF id, title, body, visibility, author_id ON posts",
+            f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2 + 1;\n"
+            f"  {_INSERT}{_POST_ROWS} WHERE p.id = NEW.id;",
+        ),
+        "posts_ad": ("DELETE ON posts", f"DELETE FROM {TABLE} WHERE rowid = OLD.id * 2 + 1;"),
+    }
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The index as one revision built it: what a book's row holds, and the triggers."""
+
+    revision: str
+    book_rows: str
+    triggers: dict[str, tuple[str, str]]
+
+
+_AUTHOR_LINKS = ("book_authors", "authors", "author_id")
+_SHELF_LINKS = ("book_shelves", "shelves", "shelf_id")
+_SERIES_LINKS = ("book_series", "series", "series_id")
+
+#: Every definition a migration has built, oldest first. A migration names the one it
+#: builds (``create(connection, "0009")``): the tables a newer one reads (book_series)
+#: may not exist yet at an older revision.
+DEFINITIONS = {
+    definition.revision: definition
+    for definition in (
+        Definition(
+            "0003",
+            _BOOK_ROWS_0003,
+            _triggers(
+                _BOOK_ROWS_0003,
+                "id, title, subtitle, publisher, isbn13, isbn10",
+                (_AUTHOR_LINKS, _SHELF_LINKS),
+            ),
+        ),
+        Definition(
+            "0009",
+            _BOOK_ROWS_0009,
+            _triggers(
+                _BOOK_ROWS_0009,
+                "id, title, subtitle, publisher, isbn13, isbn10, description",
+                (_AUTHOR_LINKS, _SHELF_LINKS, _SERIES_LINKS),
+            ),
+        ),
+    )
 }
+#: The definition the newest revision builds.
+CURRENT = "0009"
+#: The current triggers, by name (as before definitions had revisions).
+TRIGGERS = DEFINITIONS[CURRENT].triggers
+_ALL_TRIGGER_NAMES = tuple(dict.fromkeys(name for d in DEFINITIONS.values() for name in d.triggers))
 
 
-def create(connection: Connection) -> None:
-    """Create the index and its triggers, and fill it from the rows already there."""
+def definition_for(connection: Connection) -> Definition:
+    """The definition the database's revision has: the newest built at or before it.
+
+    Revision ids are four digits and grow (0003 was inserted after 0004, before the index
+    existed, so no revision with an index sorts below 0003). Without ``alembic_version``
+    (a database made from the models), the current one."""
+    revision = None
+    if connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+    ).first():
+        revision = connection.execute(text("SELECT max(version_num) FROM alembic_version")).scalar()
+    if revision is None:
+        return DEFINITIONS[CURRENT]
+    built = [name for name in DEFINITIONS if name <= revision]
+    return DEFINITIONS[max(built)] if built else DEFINITIONS[CURRENT]
+
+
+def create(connection: Connection, revision: str = CURRENT, *, fill: bool = True) -> None:
+    """Create the index as ``revision`` defines it, its triggers, and (``fill``) fill it
+    from the rows already there."""
+    definition = DEFINITIONS[revision]
     connection.execute(
         text(
             f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
@@ -114,21 +211,27 @@ def create(connection: Connection) -> None:
             "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
         )
     )
-    for name, (event, body) in TRIGGERS.items():
+    for name, (event, body) in definition.triggers.items():
         connection.execute(text(_trigger(name, event, body)))
-    rebuild(connection)
+    if fill:
+        _fill(connection, definition)
 
 
 def drop(connection: Connection) -> None:
-    for name in TRIGGERS:
+    """Drop the index and the triggers of any definition."""
+    for name in _ALL_TRIGGER_NAMES:
         connection.execute(text(f"DROP TRIGGER IF EXISTS {TABLE}_{name}"))
     connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
 
 
 def rebuild(connection: Connection) -> None:
     """Empty the index and fill it again from the tables, then merge its b-trees."""
+    _fill(connection, definition_for(connection))
+
+
+def _fill(connection: Connection, definition: Definition) -> None:
     connection.execute(text(f"DELETE FROM {TABLE}"))
-    connection.execute(text(_INSERT + _BOOK_ROWS))
+    connection.execute(text(_INSERT + definition.book_rows))
     connection.execute(text(_INSERT + _POST_ROWS))
     connection.execute(text(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')"))
 
@@ -249,15 +352,19 @@ def suspend_triggers(connection: Connection) -> None:
     copy, drop and rename; our triggers on other tables name ``books`` and ``posts``,
     so SQLite would refuse the rename, and triggers on the table itself would vanish."""
     if _exists(connection):
-        for name in TRIGGERS:
+        for name in _ALL_TRIGGER_NAMES:
             connection.execute(text(f"DROP TRIGGER IF EXISTS {TABLE}_{name}"))
 
 
 def restore_triggers(connection: Connection) -> None:
     """After migrations: the triggers back, and the index refilled in case a migration
-    changed indexed text while they were away."""
+    changed indexed text while they were away. Which triggers: those of the definition
+    the database's revision has (``definition_for``), since a run may stop at, or go down
+    to, a revision before the newest."""
     if _exists(connection):
-        for name, (event, body) in TRIGGERS.items():
+        definition = definition_for(connection)
+        for name in _ALL_TRIGGER_NAMES:
             connection.execute(text(f"DROP TRIGGER IF EXISTS {TABLE}_{name}"))
+        for name, (event, body) in definition.triggers.items():
             connection.execute(text(_trigger(name, event, body)))
-        rebuild(connection)
+        _fill(connection, definition)

@@ -25,8 +25,12 @@ def _backend():
 
 
 def upgrade():
-    _backend().create(op.get_bind())
+    # The index as this revision defined it; 0009 rebuilds it with series and descriptions.
+    _backend().create(op.get_bind(), "0003")
 
 
 def downgrade():
-    _backend().drop(op.get_bind())
+    if op.get_bind().dialect.name == "postgresql":
+        postgres_index.drop(op.get_bind(), "0003")
+    else:
+        sqlite_index.drop(op.get_bind())
