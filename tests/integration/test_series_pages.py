@@ -16,6 +16,7 @@ from webapp.extensions import db
 from webapp.lending import lend
 from webapp.models import Book, BookSeries, Read, Reading, Series
 from webapp.models.book import COPIES_MAX
+from webapp.models.limits import DESCRIPTION_MAX
 
 
 @pytest.fixture
@@ -142,9 +143,11 @@ def test_copies_cannot_drop_below_the_copies_lent_out(app, signed_in, user) -> N
 
 
 def test_an_overlong_description_is_refused(app, signed_in) -> None:
-    response = post_book(signed_in, description="x" * 20_001)
+    response = post_book(signed_in, description="x" * (DESCRIPTION_MAX + 1))
     assert response.status_code == 422
-    assert "at most 20,000 characters" in field_errors(response.get_data(as_text=True), "description")
+    assert f"at most {DESCRIPTION_MAX:,} characters" in field_errors(
+        response.get_data(as_text=True), "description"
+    )
 
 
 # --- the description on the book page ----------------------------------------------------

@@ -25,7 +25,7 @@ from webapp.isbn import InvalidISBN, isbn10_to_isbn13, isbn13_to_isbn10, normali
 from webapp.library.listing import PAGE_SIZES, SORTS
 from webapp.models import BookFormat, ReadingStatus, Visibility
 from webapp.models.book import COPIES_MAX
-from webapp.models.limits import PAGES_MAX, PRICE_MAX, YEAR_MAX, YEAR_MIN
+from webapp.models.limits import DESCRIPTION_MAX, PAGES_MAX, PRICE_MAX, YEAR_MAX, YEAR_MIN
 from webapp.templating import ZERO_DECIMAL_CURRENCIES
 from webapp.validation import PlainDecimalField, WholeNumberField, ascii_int, full_match
 
@@ -45,7 +45,6 @@ def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
 #: match nothing, and a huge number would overflow SQLite's integers.
 #: A description is a blurb or a summary, not a book: bounded so one paste cannot bloat
 #: the library (and the search index, which holds it too).
-DESCRIPTION_MAX_LENGTH = 20_000
 
 YEAR_RANGE = NumberRange(
     min=YEAR_MIN, max=YEAR_MAX, message=f"Give a year between {YEAR_MIN} and {YEAR_MAX}."
@@ -134,8 +133,8 @@ class BookForm(FlaskForm):
         validators=[
             Optional(),
             Length(
-                max=DESCRIPTION_MAX_LENGTH,
-                message=f"A description is at most {DESCRIPTION_MAX_LENGTH:,} characters.",
+                max=DESCRIPTION_MAX,
+                message=f"A description is at most {DESCRIPTION_MAX:,} characters.",
             ),
         ],
     )

@@ -16,3 +16,5 @@ PRICE_MAX = Decimal(PRICE_MINOR_MAX) / 100
 TIMES_READ_MAX = 10_000
 #: Row ids are PostgreSQL INTEGERs; a bigger "id" from a form or URL names nothing.
 ID_MAX = 2_147_483_647
+#: A book's description: Calibre's and LibraryThing's longest blurbs fit with room to spare.
+DESCRIPTION_MAX = 50_000

@@ -13,12 +13,11 @@ from webapp.catalogue import SeriesPlace, check_series
 from webapp.isbn import InvalidISBN, normalize_isbn10, normalize_isbn13
 from webapp.models import BookFormat, ReadingStatus
 from webapp.models.book import COPIES_MAX
-from webapp.models.limits import ID_MAX, PAGES_MAX, PRICE_MINOR_MAX, YEAR_MAX, YEAR_MIN
+from webapp.models.limits import DESCRIPTION_MAX, ID_MAX, PAGES_MAX, PRICE_MINOR_MAX, YEAR_MAX, YEAR_MIN
 from webapp.models.series import POSITION_MAX_LENGTH
 
 BOOK_SORTS = ("title", "-title", "added", "-added", "year", "-year")
 #: A long back-cover text or a Calibre comment fits many times over; a novel does not.
-DESCRIPTION_MAX = 50_000
 SERIES_PER_BOOK_MAX = 20
 
 
