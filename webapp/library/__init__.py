@@ -9,4 +9,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from webapp.library import books, browse, shelves  # noqa: E402, F401
+from webapp.library import books, browse, reads, shelves  # noqa: E402, F401
