@@ -34,7 +34,7 @@ def test_a_written_date_is_read_with_its_precision(text, value, precision, iso) 
         "2019-13",  # no thirteenth month
         "2019-02-30",  # no 30 February
         "2019-02-29",  # not a leap year
-        "２０１９",  # full-width digits: not ASCII
+        "\uff12\uff10\uff11\uff19",  # 2019 in full-width digits: not ASCII
         "2019-3-5x",
         "2019-03-20T10:00",
         "19",
