@@ -53,10 +53,8 @@ class ReadForm(FlaskForm):
     """Add or edit a read. The field names are ReadProblem's keys."""
 
     outcome = SelectField("Outcome", choices=options(OUTCOME_CHOICES), default=ReadOutcome.FINISHED.value)
-    started_on = PartialDateField("Started", description=DATE_HINT, render_kw={"placeholder": "2019-03-01"})
-    ended_on = PartialDateField(
-        "Finished or stopped", description=DATE_HINT, render_kw={"placeholder": "2019-03"}
-    )
+    started_on = PartialDateField("Started", description=DATE_HINT)
+    ended_on = PartialDateField("Finished or stopped", description=DATE_HINT)
 
     def fill_from(self, read: Any) -> None:
         self.outcome.data = read.outcome
