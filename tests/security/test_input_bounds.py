@@ -54,6 +54,7 @@ def filled(make_app) -> tuple[Flask, dict[str, object], str]:
         "user_id": owner.id,
         "key_id": 1,
         "username": "owner",
+        "read_id": 1,  # the read the reading above started
     }
     return app, ids, key
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_token, make_user, sign_in
 from webapp.demo import generate_library
 from webapp.extensions import db
-from webapp.models import Author, Book, Post, Shelf, User
+from webapp.models import Author, Book, Post, Read, Shelf, User
 
 ODD_QUERIES = (
     "",
@@ -58,6 +58,7 @@ FORM_FIELDS = (
     "password", "confirm", "current_password", "scopes", "q", "next", "profile",
     "confirm_username", "open_registration", "new-username", "new-password", "new-confirm",
     "new-submit", "reg-open_registration", "reg-submit", "remove-current_password", "text",
+    "read-new-outcome", "read-new-started_on", "read-new-ended_on",
 )  # fmt: skip
 
 
@@ -75,6 +76,8 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
             "username": owner.username,
             "key_id": 1,
             "author_id": db.session.scalar(select(Author.id).limit(1)),
+            "read_id": db.session.scalar(select(Read.id).limit(1)),
+            "year": 2026,
         }
         db.session.remove()
     return app, ids
