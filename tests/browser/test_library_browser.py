@@ -129,7 +129,7 @@ def test_a_status_change_in_place_updates_the_reading_history_too(page, tmp_path
     page.get_by_label("Status").select_option("reading")
     page.get_by_role("button", name="Save my reading").click()
     page.locator(".reading-summary").get_by_text("Saved.").wait_for()
-    history.locator(".read-line .status-reading").wait_for()
+    history.locator(".read-item .status-reading").wait_for()
     assert page.get_by_role("button", name="Read again").count() == 0
     page.get_by_label("Status").select_option("read")
     page.get_by_role("button", name="Save my reading").click()

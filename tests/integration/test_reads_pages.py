@@ -154,8 +154,14 @@ def test_a_second_read_under_way_is_refused(app, signed_in, user, book_id) -> No
 
 def test_editing_a_read_saves_it_and_a_bad_edit_changes_nothing(app, signed_in, user, book_id) -> None:
     (read_id,) = give_reads(app, user, book_id, ("finished", "2019-03-01", "2019-03-20"))
+    book_page = signed_in.get(f"/books/{book_id}").get_data(as_text=True)
+    assert f'href="/books/{book_id}/reads/{read_id}">Edit' in book_page
+    form = signed_in.get(f"/books/{book_id}/reads/{read_id}").get_data(as_text=True)
+    assert 'value="2019-03-01"' in form and 'value="2019-03-20"' in form
+    assert ">Remove this read</button>" in form
+
     saved = post_edit(signed_in, book_id, read_id, "did_not_finish", "2019-03", "2019-04-02")
-    assert saved.status_code == 302
+    assert saved.status_code == 302 and saved.headers["Location"] == f"/books/{book_id}#my-reads"
     assert reads_of(app, user) == [("did_not_finish", "2019-03", "2019-04-02")]
     with app.app_context():
         assert db.session.scalar(select(Reading.status)) == "did_not_finish"  # it follows the read
@@ -164,7 +170,11 @@ def test_editing_a_read_saves_it_and_a_bad_edit_changes_nothing(app, signed_in, 
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "A read ends after it starts." in field_errors(page, f"read-{read_id}-ended_on")
-    assert '<details class="read-editor" open>' in page
+    assert 'value="2019-05-01"' in page  # what was typed, to correct
+    assert reads_of(app, user) == [("did_not_finish", "2019-03", "2019-04-02")]
+    garbage = post_edit(signed_in, book_id, read_id, "finished", "2019-3-5x", "")
+    assert garbage.status_code == 422
+    assert "YYYY-MM-DD" in field_errors(garbage.get_data(as_text=True), f"read-{read_id}-started_on")
     assert reads_of(app, user) == [("did_not_finish", "2019-03", "2019-04-02")]
 
 
@@ -213,6 +223,7 @@ def test_another_readers_reads_cannot_be_edited_or_removed(app, signed_in, user,
     token = csrf_token(signed_in)
     # Sam's read on this book; my own read, but under another book's address.
     for book, read in ((book_id, theirs), (elsewhere_id, mine)):
+        assert signed_in.get(f"/books/{book}/reads/{read}").status_code == 404
         assert post_edit(signed_in, book, read, ended="2022").status_code == 404
         remove = signed_in.post(f"/books/{book}/reads/{read}/remove", data={"csrf_token": token})
         assert remove.status_code == 404

@@ -5,8 +5,9 @@ and not in the future, one read under way, the status following the reads). A re
 only ever its reader's: a read id of someone else's in the URL is a 404, as is one of
 another book, so nobody can learn which read ids exist.
 
-A refused change re-renders the book page (status 422) with the messages on the form
-that was sent; :func:`reads_panel` is how the template finds those forms.
+A refused change re-renders its page (status 422) with the messages on the form that was
+sent: the book page for a new read or "Read again" (:func:`reads_panel` is how its
+template finds the refused form), the read's own page for an edit.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -29,7 +30,7 @@ from webapp.library.read_forms import ReadForm
 from webapp.models import Book, Read, Reading
 from webapp.reading_history import ReadProblem, add_read, read_again, remove_read, update_read
 
-#: The add form's prefix; an edit form's is ``read-<id>`` (several forms on one page).
+#: The add form's prefix; an edit form's is ``read-<id>``: field ids never clash.
 NEW_READ = "read-new"
 
 
@@ -39,13 +40,12 @@ def edit_prefix(read_id: int) -> str:
 
 @dataclass
 class ReadsPanel:
-    """The forms of the reading history section, fresh or as a refused POST left them."""
+    """The forms of the reading history section, fresh or as a refused POST left them.
+    Each read is edited on a page of its own (:func:`edit_read_page`): a form per read on
+    the book page would cost every view of a much re-read book for the rare edit."""
 
     add_form: ReadForm
-    edit_forms: dict[int, ReadForm] = field(default_factory=dict)
     action_form: EmptyForm = field(default_factory=lambda: EmptyForm(formdata=None))
-    #: The read whose edit form holds messages (its editor is shown open).
-    open_read: int | None = None
     #: Why "Read again" was refused, if it was.
     again_error: str | None = None
 
@@ -56,15 +56,8 @@ class ReadsPanel:
 
 def reads_panel(reading: Reading | None) -> ReadsPanel:
     """The panel for the book page: the one a refused POST of this request left (with
-    its messages), else fresh forms filled from the reads."""
-    stored = g.get("reads_panel")
-    panel = stored or ReadsPanel(add_form=ReadForm(formdata=None, prefix=NEW_READ))
-    for read in reading.history if reading is not None else []:
-        if read.id not in panel.edit_forms:
-            form = ReadForm(formdata=None, prefix=edit_prefix(read.id))
-            form.fill_from(read)
-            panel.edit_forms[read.id] = form
-    return panel
+    its messages), else a fresh one."""
+    return g.get("reads_panel") or ReadsPanel(add_form=ReadForm(formdata=None, prefix=NEW_READ))
 
 
 def _times(count: int) -> str:
@@ -132,13 +125,16 @@ def add_read_page(book_id: int):
     return _refused(book, ReadsPanel(add_form=form))
 
 
-@bp.post("/books/<int:book_id>/reads/<int:read_id>")
+@bp.route("/books/<int:book_id>/reads/<int:read_id>", methods=["GET", "POST"])
 @login_required
 def edit_read_page(book_id: int, read_id: int):
+    """One read's page: change its outcome and dates, or remove it."""
     book = db.get_or_404(Book, book_id)
     read = _own_read_or_404(book_id, read_id)
     form = ReadForm(prefix=edit_prefix(read.id))
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.fill_from(read)
+    elif form.validate_on_submit():
         try:
             update_read(read, form.outcome.data, form.started_on.data, form.ended_on.data, today=date.today())
         except ReadProblem as problem:
@@ -146,9 +142,10 @@ def edit_read_page(book_id: int, read_id: int):
             form.add_problems(problem.errors)
         else:
             return _saved(book, "The read is saved.")
-    panel = ReadsPanel(add_form=ReadForm(formdata=None, prefix=NEW_READ), open_read=read_id)
-    panel.edit_forms[read_id] = form
-    return _refused(book, panel)
+    status = INVALID if form.is_submitted() else 200
+    return render_template(
+        "library/read_edit.html", book=book, read=read, form=form, remove_form=EmptyForm(formdata=None)
+    ), status
 
 
 @bp.post("/books/<int:book_id>/reads/<int:read_id>/remove")
