@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from sqlalchemy import inspect
+
 from webapp.extensions import db
 from webapp.models import Read, ReadingStatus, ReadOutcome
 from webapp.models.reading import Reading
@@ -115,7 +117,7 @@ def update_read(
 def remove_read(read: Read) -> None:
     reading = read.reading
     reading.reads.remove(read)
-    db.session.delete(read)
+    _discard(read)
     _status_follows_reads(reading, had_reads=True)
 
 
@@ -152,10 +154,19 @@ def change_status(reading: Reading, status: str, *, today: date) -> None:
         started = current.started
         if started is None or started.earliest >= today:
             reading.reads.remove(current)
-            db.session.delete(current)
+            _discard(current)
         else:
             current.outcome = ReadOutcome.DID_NOT_FINISH
     reading.status = status
+
+
+def _discard(read: Read) -> None:
+    """Delete a read just taken out of its reading's reads. One not flushed yet (added in
+    the same transaction) only leaves the session: Session.delete refuses it."""
+    if inspect(read).persistent:
+        db.session.delete(read)
+    elif read in db.session:
+        db.session.expunge(read)
 
 
 def _new_read_clears_progress(reading: Reading) -> None:

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from desktop.server import LocalServer
 from tests.conftest import make_user, sign_in
-from tests.integration.journal_data import add_book
+from tests.integration.journal_data import add_book, add_reading
 from webapp.extensions import db
-from webapp.models import Reading, User
+from webapp.models import User
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def test_write_a_post_with_live_preview_then_find_it_on_profile_and_dashboard(
         book = add_book(db.session, "The Dispossessed", 387, "paperback")
         finished = add_book(db.session, "Kindred", 264, "hardcover")
         robin = db.session.get(User, reader.id)
-        db.session.add(Reading(user=robin, book=finished, status="read", finished_on=date.today()))
+        add_reading(db.session, robin, finished, "read", date.today())
         db.session.commit()
         book_id = book.id
     client = app.test_client()

@@ -117,3 +117,27 @@ def test_switching_theme_is_remembered(page, tmp_path) -> None:
     assert page.get_by_text("Your library is empty.").first.is_visible()
     page.keyboard.press("/")  # no search box on this branch: nothing breaks
     assert page.console_errors == []
+
+
+def test_a_status_change_in_place_updates_the_reading_history_too(page, tmp_path) -> None:
+    page.goto(page.base_url + "/books/new?title=Middlemarch")
+    page.get_by_role("button", name="Add to library").click()
+    page.wait_for_url("**/books/*")
+    page.evaluate("window.stillTheSamePage = true")
+    history = page.locator("#my-reads")
+    assert "No reads recorded yet." in history.inner_text()
+    page.get_by_label("Status").select_option("reading")
+    page.get_by_role("button", name="Save my reading").click()
+    page.locator(".reading-summary").get_by_text("Saved.").wait_for()
+    history.locator(".read-item .status-reading").wait_for()
+    assert page.get_by_role("button", name="Read again").count() == 0
+    page.get_by_label("Status").select_option("read")
+    page.get_by_role("button", name="Save my reading").click()
+    history.get_by_text("Read once:").wait_for()
+    page.screenshot(path=str(tmp_path / "history-in-place.png"), full_page=True)
+    assert page.evaluate("window.stillTheSamePage") is True  # swapped, not reloaded
+    assert page.locator("#my-reads").count() == 1  # replaced, not added
+    page.get_by_role("button", name="Read again").click()  # the swapped-in forms work
+    page.wait_for_url("**/books/*#my-reads")
+    assert "Reading now" in page.locator("#my-reads").inner_text()
+    assert page.console_errors == []

@@ -18,7 +18,7 @@ def test_sixteen_threads_write_and_read_without_locks_or_lost_updates(app) -> No
     with app.app_context():
         user = User(username="ada")
         book = Book(title="Shared counter")
-        reading = Reading(user=user, book=book, times_read=0)
+        reading = Reading(user=user, book=book, progress_pages=0)
         db.session.add(reading)
         db.session.commit()
         reading_id = reading.id
@@ -35,7 +35,7 @@ def test_sixteen_threads_write_and_read_without_locks_or_lost_updates(app) -> No
                     # Read-modify-write in Python: only safe because the transaction
                     # took the write lock at BEGIN (IMMEDIATE); DEFERRED would fail or lose.
                     counter = db.session.get(Reading, reading_id)
-                    counter.times_read += 1
+                    counter.progress_pages += 1
                     db.session.add(Book(title=f"Thread {index} book {round_number}"))
                     db.session.commit()
                     inserted[index] += 1
@@ -55,7 +55,7 @@ def test_sixteen_threads_write_and_read_without_locks_or_lost_updates(app) -> No
     assert errors == []
     assert sum(inserted) == THREADS * ROUNDS
     with app.app_context():
-        assert db.session.get(Reading, reading_id).times_read == THREADS * ROUNDS
+        assert db.session.get(Reading, reading_id).progress_pages == THREADS * ROUNDS
         assert db.session.scalar(select(func.count(Book.id))) == THREADS * ROUNDS + 1
         db.session.remove()
         db.engine.dispose()

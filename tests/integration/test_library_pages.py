@@ -319,32 +319,46 @@ def post_reading(client, book_id, fragment=False, **fields):
 
 def test_setting_my_reading_as_a_plain_form_redirects_back_to_the_book(app, signed_in, user) -> None:
     book_id = add_book(signed_in, pages="300")
-    response = post_reading(
-        signed_in, book_id, status="read", rating="4.5", started_on="2026-01-02", finished_on="2026-02-03"
-    )
+    response = post_reading(signed_in, book_id, status="read", rating="4.5")
     assert response.status_code == 302 and response.headers["Location"] == f"/books/{book_id}"
     with app.app_context():
         reading = db.session.scalar(select(Reading).where(Reading.user_id == user.id))
         assert (reading.status, reading.rating, reading.times_read) == ("read", 4.5, 1)
-        assert reading.finished_on == date(2026, 2, 3)
+        # Marked read without having been started here: a finished read with no date.
+        assert [(r.outcome, r.started, r.ended) for r in reading.reads] == [("finished", None, None)]
     page = signed_in.get(f"/books/{book_id}").get_data(as_text=True)
     assert 'aria-label="4.5 stars out of 5"' in page
+    assert "Read once: date unknown" in page
 
 
-def test_times_read_is_counted_on_first_finish_and_can_be_set(app, signed_in, user) -> None:
+def test_starting_then_finishing_records_one_dated_read_and_saving_again_adds_none(
+    app, signed_in, user
+) -> None:
     book_id = add_book(signed_in)
-    post_reading(signed_in, book_id, status="read")  # the field left empty: counted once
-    post_reading(signed_in, book_id, status="read", times_read="")  # still once, not twice
+    post_reading(signed_in, book_id, status="reading")
+    post_reading(signed_in, book_id, status="read")
+    post_reading(signed_in, book_id, status="read", rating="4")  # the same status: no new read
+    today = date.today()
     with app.app_context():
-        assert db.session.scalar(select(Reading.times_read).where(Reading.user_id == user.id)) == 1
+        reading = db.session.scalar(select(Reading).where(Reading.user_id == user.id))
+        assert [(r.outcome, r.started_on, r.ended_on) for r in reading.reads] == [("finished", today, today)]
+    page = signed_in.get(f"/books/{book_id}").get_data(as_text=True)
+    assert f"Read once: {today:%b %Y}" in page
 
-    response = post_reading(signed_in, book_id, fragment=True, status="reading", times_read="3")
 
-    assert response.status_code == 200
+def test_a_status_change_in_place_brings_the_reading_history_along(app, signed_in) -> None:
+    """shelfmark.js swaps every section the fragment holds: the history must show the
+    read the new status started, without a reload."""
+    book_id = add_book(signed_in)
+    response = post_reading(signed_in, book_id, fragment=True, status="reading")
     html = response.get_data(as_text=True)
-    assert "read 3 times" in html and 'name="times_read" type="number" value="3"' in html
-    with app.app_context():
-        assert db.session.scalar(select(Reading.times_read).where(Reading.user_id == user.id)) == 3
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="panel reading-panel"')
+    history = html[html.index('<section class="panel reads-panel" id="my-reads"') :]
+    assert "Reading now" in history and f"since {date.today().day} " in history
+    assert "Read again" not in history  # a read is under way
+    finished = post_reading(signed_in, book_id, fragment=True, status="read").get_data(as_text=True)
+    assert f"Read once: {date.today():%b %Y}" in finished and ">Read again</button>" in finished
 
 
 def test_setting_my_reading_in_place_answers_with_just_the_panel(app, signed_in) -> None:
@@ -367,13 +381,6 @@ def test_setting_my_reading_in_place_answers_with_just_the_panel(app, signed_in)
         ({"progress_percent": "101"}, "progress_percent", "0 to 100 percent"),
         ({"progress_pages": "-1"}, "progress_pages", "cannot be negative"),
         ({"progress_pages": "99999999999999999999"}, "progress_pages", "at most 100,000"),
-        ({"times_read": "-1"}, "times_read", "from 0 to 10,000"),
-        ({"times_read": "twice"}, "times_read", "Not a valid integer value."),
-        (
-            {"started_on": "2026-03-01", "finished_on": "2026-02-01"},
-            "finished_on",
-            "finished after it is started",
-        ),
         ({"status": "devoured"}, "status", "Not a valid choice"),
     ],
 )

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
 from webapp.isbn import InvalidISBN
-from webapp.models import Author, Book, Post, Reading, ReadingStatus, Shelf, User
+from webapp.models import Author, Book, Post, Read, Reading, ReadingStatus, Shelf, User
 
 
 @pytest.fixture
@@ -103,11 +103,56 @@ def test_database_refuses_impossible_books(ctx, fields) -> None:
         db.session.flush()
 
 
-def test_finished_cannot_precede_started(ctx) -> None:
-    reading = Reading(
-        user=make_user(), book=make_book(), started_on=date(2024, 5, 2), finished_on=date(2024, 5, 1)
+@pytest.mark.parametrize(
+    "columns",
+    [
+        # A day-exact end before the start.
+        {
+            "started_on": date(2024, 5, 2),
+            "started_precision": "day",
+            "ended_on": date(2024, 5, 1),
+            "ended_precision": "day",
+        },
+        # A read under way with an end.
+        {"outcome": "in_progress", "ended_on": date(2024, 5, 1), "ended_precision": "day"},
+        # A date without its precision, a precision without its date, an unknown precision.
+        {"ended_on": date(2024, 5, 1)},
+        {"started_precision": "day"},
+        {"started_on": date(2024, 5, 1), "started_precision": "week"},
+        {"outcome": "abandoned"},
+    ],
+)
+def test_the_database_refuses_an_impossible_read(ctx, columns) -> None:
+    reading = Reading(user=make_user(), book=make_book())
+    reading.reads.append(Read(**{"outcome": "finished", **columns}))
+    db.session.add(reading)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+
+
+def test_a_year_end_may_close_a_read_started_within_that_year(ctx) -> None:
+    """Stored as 1 January, "finished 2024" is not before "started 2 May 2024": the CHECK
+    compares day-exact ends only, the rest is the application's (may_precede)."""
+    reading = Reading(user=make_user(), book=make_book())
+    reading.reads.append(
+        Read(
+            outcome="finished",
+            started_on=date(2024, 5, 2),
+            started_precision="day",
+            ended_on=date(2024, 1, 1),
+            ended_precision="year",
+        )
     )
     db.session.add(reading)
+    db.session.flush()
+
+
+def test_a_reading_has_at_most_one_read_under_way(ctx) -> None:
+    reading = Reading(user=make_user(), book=make_book())
+    reading.reads.append(Read(outcome="in_progress"))
+    db.session.add(reading)
+    db.session.flush()
+    reading.reads.append(Read(outcome="in_progress"))
     with pytest.raises(IntegrityError):
         db.session.flush()
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, make_user, sign_in
-from tests.integration.journal_data import add_book, add_post
+from tests.integration.journal_data import add_book, add_post, add_reading
 from webapp.extensions import db
-from webapp.models import Reading, ReadingGoal, Shelf, User
+from webapp.models import ReadingGoal, Shelf, User
 
 
 @pytest.fixture
@@ -22,19 +22,9 @@ def library(app, user) -> None:
         reader = db.session.get(User, user.id)
         now_reading = add_book(db.session, "Piranesi", 272, "hardcover")
         finished = add_book(db.session, "Middlemarch", 880, "paperback")
-        db.session.add_all(
-            [
-                Reading(user=reader, book=now_reading, status="reading", progress_pages=136),
-                Reading(
-                    user=reader,
-                    book=finished,
-                    status="read",
-                    rating_halves=9,
-                    finished_on=date.today() - timedelta(days=1),
-                ),
-                Shelf(owner=reader, name="Favourites", books=[finished]),
-            ]
-        )
+        add_reading(db.session, reader, now_reading, "reading", progress_pages=136)
+        add_reading(db.session, reader, finished, "read", date.today() - timedelta(days=1), rating_halves=9)
+        db.session.add(Shelf(owner=reader, name="Favourites", books=[finished]))
         add_post(db.session, reader, "Shared thoughts", "shared", book=finished)
         add_post(db.session, reader, "Private thoughts", "private")
         db.session.commit()

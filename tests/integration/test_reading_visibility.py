@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, make_user, sign_in
+from tests.integration.journal_data import add_reading
 from webapp.api.keys import create_api_key
 from webapp.extensions import db
 from webapp.models import Book, Reading, User
@@ -40,15 +41,14 @@ def readers(any_db_app: Flask) -> tuple[Flask, User, User, dict[str, int]]:
             db.session.add(book)
             db.session.flush()
             ids[title] = book.id
-            db.session.add(
-                Reading(
-                    user_id=ada.id,
-                    book_id=book.id,
-                    status=status,
-                    visibility=visibility,
-                    rating_halves=8,
-                    finished_on=date(2026, 3, 1) if status == "read" else None,
-                )
+            add_reading(
+                db.session,
+                db.session.get(User, ada.id),
+                book,
+                status,
+                date(2026, 3, 1) if status == "read" else None,
+                visibility=visibility,
+                rating_halves=8,
             )
         db.session.commit()
     return app, ada, bo, ids

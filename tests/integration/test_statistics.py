@@ -17,13 +17,13 @@ EXPECTED_MONTHS = [
     (2025, 10, 0, 0),
     (2025, 11, 0, 0),
     (2025, 12, 0, 0),
-    (2026, 1, 1, 300),
+    (2026, 1, 2, 700),  # C, and F read again
     (2026, 2, 0, 0),
     (2026, 3, 0, 0),
     (2026, 4, 0, 0),
     (2026, 5, 2, 300),
 ]
-EXPECTED_YEARS = [(2023, 1), (2024, 0), (2025, 2), (2026, 3)]
+EXPECTED_YEARS = [(2023, 1), (2024, 0), (2025, 3), (2026, 4)]  # 2025: D again, month unknown
 EXPECTED_RATINGS = [
     (0.5, 0),
     (1.0, 1),
@@ -36,7 +36,7 @@ EXPECTED_RATINGS = [
     (4.5, 0),
     (5.0, 2),
 ]
-EXPECTED_FORMATS = [("Hardcover", 1), ("Paperback", 2), ("E-book", 1), ("Audiobook", 1), ("Not recorded", 1)]
+EXPECTED_FORMATS = [("Hardcover", 1), ("Paperback", 2), ("E-book", 1), ("Audiobook", 2), ("Not recorded", 2)]
 
 
 def assert_statistics_of_the_dataset(ids: dict[str, int]) -> None:
@@ -47,11 +47,12 @@ def assert_statistics_of_the_dataset(ids: dict[str, int]) -> None:
     assert statistics.books_per_year(ada) == EXPECTED_YEARS
     assert statistics.ratings_distribution(ada) == EXPECTED_RATINGS
     assert statistics.formats_read(ada) == EXPECTED_FORMATS
-    assert statistics.goal_progress(ada, 2026) == statistics.GoalProgress(2026, None, 3)
-    db.session.add(ReadingGoal(user_id=ada, year=2026, target_books=4))
+    assert statistics.goal_progress(ada, 2026) == statistics.GoalProgress(2026, None, 4)
+    db.session.add(ReadingGoal(user_id=ada, year=2026, target_books=5))
     db.session.commit()
     goal = statistics.goal_progress(ada, 2026)
-    assert (goal.target, goal.done, goal.percent) == (4, 3, 75)
+    assert (goal.target, goal.done, goal.percent) == (5, 4, 80)
+    assert statistics.goal_progress(ada, 2025).done == 3  # the year-only re-read counts in its year
     assert statistics.goal_progress(ada, 2024).done == 0
 
 

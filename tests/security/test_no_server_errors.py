@@ -64,6 +64,7 @@ FORM_FIELDS = (
     "password", "confirm", "current_password", "scopes", "q", "next", "profile",
     "confirm_username", "open_registration", "new-username", "new-password", "new-confirm",
     "new-submit", "reg-open_registration", "reg-submit", "remove-current_password", "text",
+    "read-new-outcome", "read-new-started_on", "read-new-ended_on",
 )  # fmt: skip
 
 
@@ -89,6 +90,7 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
             "read_id": db.session.scalar(select(Read.id).limit(1)),
             "series_id": db.session.scalar(select(Series.id).limit(1)),
             "loan_id": db.session.scalar(select(Loan.id).limit(1)),
+            "year": 2026,
         }
         db.session.remove()
     return app, ids

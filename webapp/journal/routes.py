@@ -23,6 +23,7 @@ from webapp.journal.statistics import (
     last_twelve_months,
     ratings_distribution,
 )
+from webapp.journal.year_review import YEAR_FIRST, YEAR_LAST, year_review, years_with_reads
 from webapp.markdown import render_markdown
 from webapp.models import (
     Book,
@@ -232,6 +233,33 @@ def set_goal() -> Response | tuple[str, int]:
     db.session.commit()
     flash(f"Your goal for {year}: {goal.target_books} books.", "success")
     return redirect(url_for("journal.dashboard"))
+
+
+@bp.get("/dashboard/year")
+@login_required
+def this_year_in_review() -> Response:
+    return redirect(url_for("journal.year_in_review", year=date.today().year))
+
+
+@bp.get("/dashboard/year/<int:year>")
+@login_required
+def year_in_review(year: int) -> str:
+    """What the signed-in reader finished in ``year``: only ever their own readings."""
+    if not YEAR_FIRST <= year <= YEAR_LAST:
+        abort(404)
+    review = year_review(current_user.id, year)
+    return render_template(
+        "journal/year_review.html",
+        review=review,
+        years=years_with_reads(current_user.id),
+        month_chart=bar_chart(
+            f"Books finished per month in {year}",
+            "books",
+            "Month",
+            review.by_month,
+        ),
+        this_year=date.today().year,
+    )
 
 
 def render_dashboard(goal_form: GoalForm) -> str:

@@ -9,4 +9,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from webapp.library import books, browse, loans, series, shelves  # noqa: E402, F401
+from webapp.library import books, browse, loans, reads, series, shelves  # noqa: E402, F401

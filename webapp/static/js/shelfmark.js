@@ -54,7 +54,8 @@
   }
 
   /* A form marked data-fragment="reading" posts in the background and swaps the panel
-     the server sends back (saved state, or the form with its messages). */
+     the server sends back (saved state, or the form with its messages), and any other
+     section sent after it that has the id of one on the page. */
   function onSubmit(event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-fragment]")) { return; }
@@ -73,8 +74,14 @@
       if (!result.ok) { form.submit(); return; }
       var holder = document.createElement("div");
       holder.innerHTML = result.html;
-      var fresh = holder.firstElementChild;
+      var parts = Array.prototype.slice.call(holder.children);
+      var fresh = parts[0];
       panel.replaceWith(fresh);
+      /* Sections sent along (the reading history) replace their namesakes on the page. */
+      parts.slice(1).forEach(function (part) {
+        var old = part.id && document.getElementById(part.id);
+        if (old) { old.replaceWith(part); }
+      });
       var focusTarget = fresh.querySelector("[aria-invalid=true]") || fresh.querySelector("[role=status]");
       if (focusTarget) { focusTarget.focus(); }
     }).catch(function () {
