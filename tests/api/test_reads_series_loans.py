@@ -365,7 +365,9 @@ def test_no_more_loans_than_copies(app, api, make_book) -> None:
     )
     assert api.post(path, json={"borrower": "Alex"}).status_code == 201
     # Reopening the returned loan would make two open loans of one copy.
-    assert "borrower" in field_errors(api.patch(f"/api/v1/loans/{first['id']}", json={"returned_on": None}))
+    assert "returned_on" in field_errors(
+        api.patch(f"/api/v1/loans/{first['id']}", json={"returned_on": None})
+    )
 
 
 def test_a_returned_loan_takes_no_due_date_and_a_refused_change_keeps_it(api, make_book) -> None:
