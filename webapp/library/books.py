@@ -111,12 +111,24 @@ def book(book_id: int):
         .options(selectinload(Book.author_links), selectinload(Book.shelves))
     ) or abort(404)
     reading = reading_for(current_user, book)
-    reading_form = ReadingForm(formdata=None)
+    return _book_page(book, reading, _reading_form_for(reading))
+
+
+def _reading_form_for(reading: Reading | None) -> ReadingForm:
+    """The "My reading" form as saved (a new one takes the reader's default visibility)."""
+    form = ReadingForm(formdata=None)
     if reading is not None:
-        reading_form.fill_from(reading)
+        form.fill_from(reading)
     else:
-        reading_form.visibility.data = current_user.reading_visibility
-    return _book_page(book, reading, reading_form)
+        form.visibility.data = current_user.reading_visibility
+    return form
+
+
+def book_page_again(book: Book, **panels: object):
+    """The book page with another panel's refused form (lend, add a read) and its
+    messages; status 422."""
+    reading = reading_for(current_user, book)
+    return _book_page(book, reading, _reading_form_for(reading), INVALID, **panels)
 
 
 def _book_page(

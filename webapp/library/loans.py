@@ -23,7 +23,6 @@ from wtforms.validators import Optional
 
 from webapp.auth.forms import EmptyForm
 from webapp.auth.navigation import is_local_path
-from webapp.catalogue import reading_for
 from webapp.extensions import db
 from webapp.lending import (
     LoanProblem,
@@ -34,8 +33,7 @@ from webapp.lending import (
     update_loan,
 )
 from webapp.library import bp
-from webapp.library.books import INVALID, _book_page
-from webapp.library.forms import ReadingForm
+from webapp.library.books import INVALID, book_page_again
 from webapp.models import Book, BookAuthor, Loan
 from webapp.pagination import requested_page
 from webapp.validation import PlainDateField, optional_ascii_int
@@ -209,17 +207,6 @@ def _book_with_panel(book_id: int) -> Book:
     ) or abort(404)
 
 
-def _book_page_again(book: Book, **panel: Any):
-    """The book page with a copies form that failed, its messages shown: 422."""
-    reading = reading_for(current_user, book)
-    reading_form = ReadingForm(formdata=None)
-    if reading is not None:
-        reading_form.fill_from(reading)
-    else:
-        reading_form.visibility.data = current_user.reading_visibility
-    return _book_page(book, reading, reading_form, INVALID, **panel)
-
-
 def _back_to(target: str | None, book: Book):
     if is_local_path(target):
         return redirect(target)
@@ -240,7 +227,7 @@ def lend_copy(book_id: int):
             db.session.commit()
             flash(f"“{book.title}” is lent to {loan.borrower}.", "success")
             return _back_to(None, book)
-    return _book_page_again(book, lend_form=form)
+    return book_page_again(book, lend_form=form)
 
 
 @bp.post("/loans/<int:loan_id>/return")
@@ -249,7 +236,7 @@ def return_loan(loan_id: int):
     loan = _loan_or_404(loan_id)
     form = return_form_for(loan, request.form)
     if not form.validate_on_submit():  # a date that is not one (CSRF is checked before)
-        return _book_page_again(_book_with_panel(loan.book_id), return_forms={loan.id: form})
+        return book_page_again(_book_with_panel(loan.book_id), return_forms={loan.id: form})
     if not loan.is_open:
         flash(f"This copy came back on {loan.returned_on:%-d %b %Y} already.", "success")
         return _back_to(form.next.data, loan.book)
@@ -257,7 +244,7 @@ def return_loan(loan_id: int):
         mark_returned(loan, today=date.today(), on=form.returned_on.data)
     except LoanProblem as problem:
         show_problem(form, problem)
-        return _book_page_again(_book_with_panel(loan.book_id), return_forms={loan.id: form})
+        return book_page_again(_book_with_panel(loan.book_id), return_forms={loan.id: form})
     db.session.commit()
     flash(f"“{loan.book.title}” is back from {loan.borrower}.", "success")
     return _back_to(form.next.data, loan.book)

@@ -24,8 +24,7 @@ from webapp.auth.forms import EmptyForm
 from webapp.catalogue import reading_for, reading_to_update
 from webapp.extensions import db
 from webapp.library import bp
-from webapp.library.books import INVALID, _book_page
-from webapp.library.forms import ReadingForm
+from webapp.library.books import INVALID, book_page_again
 from webapp.library.read_forms import ReadForm
 from webapp.models import Book, Read, Reading
 from webapp.reading_history import ReadProblem, add_read, read_again, remove_read, update_read
@@ -93,13 +92,7 @@ def _own_read_or_404(book_id: int, read_id: int) -> Read:
 def _refused(book: Book, panel: ReadsPanel) -> tuple[str, int]:
     """The book page again, the history showing the refused form with its messages."""
     g.reads_panel = panel
-    reading = reading_for(current_user, book)
-    reading_form = ReadingForm(formdata=None)
-    if reading is not None:
-        reading_form.fill_from(reading)
-    else:
-        reading_form.visibility.data = current_user.reading_visibility
-    return _book_page(book, reading, reading_form, INVALID)
+    return book_page_again(book)
 
 
 def _saved(book: Book, message: str) -> Response:
