@@ -1,9 +1,13 @@
 """A realistic, deterministic library for first looks, tests and benchmarks.
 
 ``generate_library(size=300)`` fills an empty database with books by real-sounding
-authors, shelves, two years of readings and journal posts. The same seed always gives
-the same library, so a 100,000-book benchmark run is comparable with the last one.
-Rows are written with bulk Core inserts: 100,000 books take seconds, not minutes.
+authors, shelves, two years of readings (with their reads) and journal posts, series,
+descriptions, copies and loans. The same seed always gives the same library, so a
+100,000-book benchmark run is comparable with the last one. Rows are written with bulk
+Core inserts: 100,000 books take seconds, not minutes.
+
+What came later (series, descriptions, copies, loans, extra re-reads) draws on a random
+generator of its own, so the books, readings and posts a seed gave before are the same.
 """
 
 from __future__ import annotations
@@ -16,7 +20,20 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from webapp.isbn import isbn13_check_digit, isbn13_to_isbn10
-from webapp.models import Author, Book, BookAuthor, Post, Read, Reading, Shelf, User, book_shelves
+from webapp.models import (
+    Author,
+    Book,
+    BookAuthor,
+    BookSeries,
+    Loan,
+    Post,
+    Read,
+    Reading,
+    Series,
+    Shelf,
+    User,
+    book_shelves,
+)
 from webapp.models.book import sort_key_for_author, sort_key_for_title
 from webapp.search import sqlite_index
 
@@ -298,6 +315,8 @@ PUBLISHERS = (
 LANGUAGES = ("en",) * 14 + ("fr", "de", "es", "it", "pt", "ja")
 FORMATS = ("paperback",) * 5 + ("hardcover",) * 3 + ("ebook",) * 2 + ("audiobook",)
 ROOMS = ("Living room", "Study", "Bedroom", "Hallway", "Attic")
+SERIES_KINDS = ("Trilogy", "Cycle", "Chronicles", "Quartet", "Sequence", "Saga", "Books")
+LOAN_NOTES = ("Lent at book club.", "Promised back before the holidays.", "Has the dust jacket.", None, None)
 SHELF_NAMES = (
     "Favourites",
     "To lend",
@@ -330,6 +349,9 @@ class DemoSummary:
     readings: int
     posts: int
     shelves: int
+    reads: int = 0
+    series: int = 0
+    loans: int = 0
 
 
 def _title(rng: random.Random) -> str:
@@ -378,11 +400,16 @@ def generate_library(
     posts: int | None = None,
     owner: User | None = None,
     today: date | None = None,
+    rereads: int = 0,
 ) -> DemoSummary:
     """Fill an empty library with ``size`` books (and ``posts`` posts; default size // 5).
 
     ``owner`` gets the readings, shelves and posts; without one, a "reader" profile and
-    two household members are created. Commits at the end.
+    two household members are created. Every reading has its reads (one each, and an
+    earlier finished read for one read book in ten); ``rereads`` adds that many more
+    earlier finished reads to books already read (the benchmark's "one read per reading
+    plus 20,000 re-reads"). About one book in eight is in a series, a third have a
+    description, and a few are lent out. Commits at the end.
 
     On SQLite the search index's triggers are off while the rows go in and the index is
     refilled once at the end: with them on, every book is indexed again for each author
@@ -392,6 +419,7 @@ def generate_library(
     if bulk_index:
         sqlite_index.suspend_triggers(session.connection())
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    later = random.Random(seed + 1)  # noqa: S311 - the same, for what came after 0008
     today = today or date(2026, 11, 1)
     posts = size // 5 if posts is None else posts
     start_id = (session.scalar(select(Book.id).order_by(Book.id.desc()).limit(1)) or 0) + 1
@@ -450,9 +478,6 @@ def generate_library(
         book_rows[-1]["sort_author"] = sort_names[chosen[0]]
         for position, author_id in enumerate(chosen):
             link_rows.append({"book_id": book_id, "author_id": author_id, "position": position})
-    _insert(session, Book, book_rows)
-    _insert(session, BookAuthor, link_rows)
-
     shelf_rows = [{"owner_id": user_ids[0], "name": name, "created_at": first_added} for name in SHELF_NAMES]
     _insert(session, Shelf, shelf_rows)
     shelf_ids = list(
@@ -465,12 +490,19 @@ def generate_library(
                 placement_rows.append(
                     {"book_id": book["id"], "shelf_id": shelf_id, "added_at": book["added_at"]}
                 )
-    _insert(session, book_shelves, placement_rows)
 
     first_reading_id = (session.scalar(select(Reading.id).order_by(Reading.id.desc()).limit(1)) or 0) + 1
     reading_rows, read_rows = _readings(rng, book_rows, user_ids, today, first_reading_id)
+    _describe_and_count_copies(later, book_rows, reading_rows, user_ids[0])
+    _insert(session, Book, book_rows)
+    _insert(session, BookAuthor, link_rows)
+    _insert(session, book_shelves, placement_rows)
     _insert(session, Reading, reading_rows)
+    read_rows += _rereads(later, reading_rows, read_rows, rereads)
     _insert(session, Read, read_rows)
+    series_count = _series(session, later, book_rows)
+    loan_rows = _loans(later, book_rows, user_ids[0], today)
+    _insert(session, Loan, loan_rows)
 
     post_rows = []
     finish_of = {read["reading_id"]: read["ended_on"] for read in read_rows if read["outcome"] == "finished"}
@@ -515,7 +547,142 @@ def generate_library(
         readings=len(reading_rows),
         posts=len(post_rows),
         shelves=len(shelf_rows),
+        reads=len(read_rows),
+        series=series_count,
+        loans=len(loan_rows),
     )
+
+
+def _describe_and_count_copies(
+    rng: random.Random, book_rows: list[dict], reading_rows: list[dict], owner_id: int
+) -> None:
+    """A third of the books get a description (Markdown paragraphs). Most are one copy;
+    half of the owner's wishes are not owned (0, a book to buy or borrow), and one book
+    in 25 is there twice."""
+    wishes = {
+        row["book_id"]
+        for row in reading_rows
+        if row["user_id"] == owner_id and row["status"] == "want_to_read"
+    }
+    for book in book_rows:
+        book["description"] = _description(rng) if rng.random() < 0.35 else None
+        if book["id"] in wishes and rng.random() < 0.5:
+            book["copies"] = 0
+        else:
+            book["copies"] = 2 if rng.random() < 0.04 else 1
+
+
+def _description(rng: random.Random) -> str:
+    paragraphs = (" ".join(rng.sample(SENTENCES, rng.randrange(2, 5))) for _ in range(rng.randrange(1, 4)))
+    return "\n\n".join(paragraphs)
+
+
+def _rereads(rng: random.Random, reading_rows: list[dict], read_rows: list[dict], count: int) -> list[dict]:
+    """``count`` earlier finished reads, each before the first read its reading has, on
+    books already read (so a book may come out read three or four times)."""
+    read_ids = [row["id"] for row in reading_rows if row["status"] == "read"]
+    if not read_ids or count <= 0:
+        return []
+    earliest: dict[int, date] = {}
+    for read in read_rows:
+        first = read["started_on"] or read["ended_on"]
+        if first is not None and (read["reading_id"] not in earliest or first < earliest[read["reading_id"]]):
+            earliest[read["reading_id"]] = first
+    extra = []
+    for _ in range(count):
+        reading_id = rng.choice(read_ids)
+        ended = earliest[reading_id] - timedelta(days=rng.randrange(60, 900))
+        started = ended - timedelta(days=rng.randrange(2, 40))
+        earliest[reading_id] = started
+        extra.append(_read_row(reading_id, "finished", started, ended))
+    return extra
+
+
+def _series(session: Session, rng: random.Random, book_rows: list[dict]) -> int:
+    """Runs of 3 to 7 consecutive books become series (about one book in eight), numbered
+    1..n; one series in ten opens with a 0.5 novella, and the first long enough one has a
+    "2-3" omnibus after its third book. Returns how many series there are."""
+    taken = set(session.scalars(select(Series.name)))
+    names: dict[str, None] = {}
+    places: list[list[tuple[int, str, float]]] = []
+    omnibus_done = False
+    index = 0
+    while index < len(book_rows):
+        if rng.random() >= 1 / 40:
+            index += 1
+            continue
+        run = book_rows[index : index + rng.randrange(3, 8)]
+        index += len(run)
+        if len(run) < 3:
+            break
+        positions = [str(number) for number in range(1, len(run) + 1)]
+        if not omnibus_done and len(run) >= 4:
+            positions = ["1", "2", "3", "2-3", *positions[3:-1]]
+            omnibus_done = True
+        elif rng.random() < 0.1:
+            positions = ["0.5", *positions[:-1]]
+        name = f"The {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {rng.choice(SERIES_KINDS)}"
+        while name in names or name in taken:
+            name = f"{name} {rng.choice(PLACES).removeprefix('the ').title()}"
+        names[name] = None
+        places.append(
+            [
+                (book["id"], position, float(position.split("-")[0]))
+                for book, position in zip(run, positions, strict=True)
+            ]
+        )
+    if not places:
+        return 0
+    _insert(session, Series, [{"name": name, "sort_name": sort_key_for_title(name)} for name in names])
+    ids = dict(session.execute(select(Series.name, Series.id)).all())
+    links = [
+        {"book_id": book_id, "series_id": ids[name], "position": position, "position_sort": sort}
+        for name, run in zip(names, places, strict=True)
+        for book_id, position, sort in run
+    ]
+    _insert(session, BookSeries, links)
+    return len(names)
+
+
+def _loans(rng: random.Random, book_rows: list[dict], owner_id: int, today: date) -> list[dict]:
+    """A few loans of owned books, one in 150 (at least six): a third still out, a third
+    overdue, a third returned; some books were lent before and are out again."""
+    owned = [book for book in book_rows if book["copies"] > 0]
+    if not owned:
+        return []
+    rows = []
+    for number, book in enumerate(rng.sample(owned, min(len(owned), max(6, len(book_rows) // 150)))):
+        kinds = ("open", "overdue", "returned")
+        kind = kinds[number % 3]
+        lent = today - timedelta(days=rng.randrange(5, 60) if kind == "open" else rng.randrange(45, 400))
+        has_due = kind != "returned" or rng.random() < 0.5
+        due = lent + timedelta(days=rng.randrange(14, 35)) if has_due else None
+        if kind == "open" and due is not None and due < today:
+            due = today + timedelta(days=rng.randrange(1, 21))
+        returned = lent + timedelta(days=rng.randrange(3, 40)) if kind == "returned" else None
+        if returned is not None and rng.random() < 0.4:
+            # The same book out again since.
+            again = min(today, returned + timedelta(days=rng.randrange(1, 30)))
+            rows.append(_loan_row(rng, book["id"], again, again + timedelta(days=21), None, owner_id))
+        rows.append(_loan_row(rng, book["id"], lent, due, returned, owner_id))
+    return rows
+
+
+def _loan_row(
+    rng: random.Random, book_id: int, lent: date, due: date | None, returned: date | None, owner_id: int
+) -> dict:
+    at = datetime.combine(lent, datetime.min.time())
+    return {
+        "book_id": book_id,
+        "borrower": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        "lent_on": lent,
+        "due_on": due,
+        "returned_on": returned,
+        "note": rng.choice(LOAN_NOTES),
+        "recorded_by_id": owner_id,
+        "created_at": at,
+        "updated_at": datetime.combine(returned, datetime.min.time()) if returned else at,
+    }
 
 
 def _advance_sequences(session: Session, tables: tuple[str, ...]) -> None:

@@ -110,19 +110,53 @@ def rows_by_column(path: Path, table: str) -> list[dict[str, object]]:
         connection.close()
 
 
+#: Columns a later revision moved to rows of another table (0008: a reading's dates and
+#: times_read became its reads); :func:`assert_reading_became_reads` checks them there.
+MOVED_COLUMNS: dict[str, frozenset[str]] = {
+    "readings": frozenset({"started_on", "finished_on", "times_read"}),
+}
+
+
 def assert_values_kept(path: Path, before: dict[str, list[dict[str, object]]]) -> None:
     """Every old row is still there with every old value, under its column's name, or
-    under the column that replaced it (:data:`REPLACED_COLUMNS`), converted."""
+    under the column that replaced it (:data:`REPLACED_COLUMNS`), converted, or in the rows
+    it moved to (:data:`MOVED_COLUMNS`)."""
     for table, rows in before.items():
         after = rows_by_column(path, table)
         assert len(after) == len(rows), table
+        moved = MOVED_COLUMNS.get(table, frozenset())
         for old, new in zip(rows, after, strict=True):
             for column, value in old.items():
                 if (table, column) in REPLACED_COLUMNS:
                     replacement, conversion = REPLACED_COLUMNS[table, column]
                     assert new[replacement] == conversion[value], (table, column, old)
+                elif column in moved and column not in new:
+                    continue
                 else:
                     assert new[column] == value, (table, column, old)
+            if table == "readings" and moved and not moved & new.keys():
+                assert_reading_became_reads(path, old)
+
+
+def assert_reading_became_reads(path: Path, old: dict[str, object]) -> None:
+    """A reading written before 0008 has its dates on its reads and as many finished
+    reads as it was read (at least one if its status was read)."""
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        reads = [
+            dict(row) for row in connection.execute("SELECT * FROM reads WHERE reading_id = ?", (old["id"],))
+        ]
+    finally:
+        connection.close()
+    finished = sum(1 for read in reads if read["outcome"] == "finished")
+    times = old["times_read"]
+    assert isinstance(times, int)
+    assert finished == max(times, 1 if old["status"] == "read" else 0), old
+    if old["started_on"] is not None:
+        assert old["started_on"] in {read["started_on"] for read in reads}, old
+    if old["finished_on"] is not None:
+        assert old["finished_on"] in {read["ended_on"] for read in reads}, old
 
 
 def schema_dump(path: Path) -> list[tuple]:

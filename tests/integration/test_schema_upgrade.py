@@ -5,6 +5,7 @@ import sqlite3
 
 import pytest
 
+from tests.conftest import sign_in
 from tests.integration.migration_helpers import (
     copy_migrations_with,
     db_file,
@@ -12,6 +13,9 @@ from tests.integration.migration_helpers import (
     migrate_to,
     table_rows,
 )
+from webapp import launch
+from webapp.extensions import db
+from webapp.models import User
 from webapp.schema_upgrade import DatabaseTooNew, UpgradeFailed, schema_state, upgrade_with_backup
 
 ADD_COLUMN = """
@@ -107,3 +111,48 @@ def test_a_database_from_a_newer_version_is_refused_and_untouched(filled_app) ->
 
     assert sha256(path) == digest
     assert sorted(p.name for p in path.parent.iterdir()) == siblings
+
+
+def test_a_library_left_at_0007_is_backed_up_then_its_readings_become_reads(make_app) -> None:
+    app = make_app(migrate=False)
+    migrate_to(app, "0001")
+    path = db_file(app)
+    fill_at_0001(path)
+    migrate_to(app, "0007")
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("UPDATE readings SET times_read = 3 WHERE id = 1")  # Dune, read three times
+    connection.close()
+
+    result = launch.upgrade_with_backup(app)  # what the window and serve do on launch
+
+    assert result is not None and result.from_revision == "0007"
+    assert result.to_revision == schema_state(app).head and schema_state(app).up_to_date
+    backup = sqlite3.connect(result.backup)
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0007"
+    assert backup.execute(
+        "SELECT id, started_on, finished_on, times_read FROM readings ORDER BY id"
+    ).fetchall() == [
+        (1, "2024-01-02", "2024-02-01", 3),
+        (2, None, None, 0),
+    ]
+    backup.close()
+    connection = sqlite3.connect(path)
+    reads = connection.execute(
+        "SELECT reading_id, outcome, started_on, ended_on FROM reads "
+        "ORDER BY reading_id, ended_on IS NULL, id"
+    ).fetchall()
+    connection.close()
+    assert reads == [
+        (1, "finished", "2024-01-02", "2024-02-01"),
+        (1, "finished", None, None),
+        (1, "finished", None, None),
+        (2, "in_progress", None, None),
+    ]
+    client = app.test_client()
+    with app.app_context():
+        ada = db.session.get(User, 1)
+        db.session.expunge(ada)
+    sign_in(client, ada)
+    assert client.get("/books/1").status_code == 200
+    assert client.get("/library").status_code == 200

@@ -169,8 +169,7 @@ def _suspend_search_triggers():
 
 
 def _readings_become_reads():
-    """Set-based where the rule is per row (one INSERT … SELECT per case); the undated
-    extra reads, which only re-read books have, are written per reading."""
+    """Set-based: one INSERT … SELECT per case, then one for the undated extra reads."""
     day = "CASE WHEN {0} IS NULL THEN NULL ELSE 'day' END"
     columns = "reading_id, outcome, started_on, started_precision, ended_on, ended_precision, created_at"
     cases = (
@@ -193,28 +192,21 @@ def _readings_become_reads():
             f"SELECT id, '{outcome}', {start}, {day.format(start)}, {end}, {day.format(end)}, updated_at "
             f"FROM readings WHERE {which} ORDER BY id"
         )
-    connection = op.get_bind()
-    short = connection.execute(
-        sa.text(
-            "SELECT r.id, r.times_read - (SELECT count(*) FROM reads AS x "
-            "WHERE x.reading_id = r.id AND x.outcome = 'finished'), r.updated_at "
-            "FROM readings AS r WHERE r.times_read > 1 OR (r.times_read = 1 AND r.finished_on IS NULL) "
-            "ORDER BY r.id"
-        )
-    ).all()
-    reads = sa.table(
-        "reads",
-        sa.column("reading_id", sa.Integer),
-        sa.column("outcome", sa.String),
-        sa.column("created_at", sa.DateTime),
+    # Then undated finished reads up to times_read. Counted against the finished reads
+    # just written, whatever the status: a did-not-finish reading with dates and
+    # times_read 1 was finished once before (its own read is not a finished one). In SQL,
+    # so the stored updated_at goes across as it is, and at once for every reading.
+    op.execute(
+        "WITH RECURSIVE counted AS ("
+        " SELECT r.id, r.updated_at, r.times_read - (SELECT count(*) FROM reads AS x"
+        " WHERE x.reading_id = r.id AND x.outcome = 'finished') AS missing"
+        " FROM readings AS r WHERE r.times_read > 0),"
+        " n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n"
+        " WHERE k < (SELECT coalesce(max(missing), 0) FROM counted)) "
+        "INSERT INTO reads (reading_id, outcome, created_at) "
+        "SELECT counted.id, 'finished', counted.updated_at FROM counted JOIN n ON n.k <= counted.missing "
+        "ORDER BY counted.id, n.k"
     )
-    extra = [
-        {"reading_id": reading_id, "outcome": "finished", "created_at": updated_at}
-        for reading_id, missing, updated_at in short
-        for _ in range(max(0, missing))
-    ]
-    if extra:
-        connection.execute(reads.insert(), extra)
 
 
 def downgrade():
@@ -237,11 +229,13 @@ def downgrade():
             entry["times"] += 1
         if started_on is not None or ended_on is not None or outcome == "in_progress":
             entry["dates"] = (started_on, ended_on)  # the last one in the order wins
+    # The dates go back as they were read: untyped, since SQLite hands them over as ISO
+    # text (which sa.Date would refuse) and PostgreSQL as dates; either compares in order.
     readings = sa.table(
         "readings",
         sa.column("id", sa.Integer),
-        sa.column("started_on", sa.Date),
-        sa.column("finished_on", sa.Date),
+        sa.column("started_on"),
+        sa.column("finished_on"),
         sa.column("times_read", sa.Integer),
     )
     for reading_id, entry in summary.items():
