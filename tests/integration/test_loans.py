@@ -159,6 +159,17 @@ def test_when_every_copy_is_out_the_page_says_so_and_another_loan_is_refused(app
     assert loans_of(app, book_id) == before
 
 
+def test_lending_has_a_page_of_its_own_linked_from_the_book_page(app, signed_in) -> None:
+    book_id = add_book(app)
+    book_page = signed_in.get(f"/books/{book_id}").get_data(as_text=True)
+    assert f'href="/books/{book_id}/loans/new"' in book_page
+    assert 'name="borrower"' not in book_page  # the form is not rendered on every view
+    form_page = signed_in.get(f"/books/{book_id}/loans/new")
+    assert form_page.status_code == 200
+    assert f'action="/books/{book_id}/loans"' in form_page.get_data(as_text=True)
+    assert signed_in.get("/books/999999/loans/new").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
@@ -179,7 +190,7 @@ def test_a_bad_loan_is_a_field_message_and_saves_nothing(app, signed_in, fields,
     assert response.status_code == 422
     assert message in field_errors(page, field)
     assert "nothing was saved" in page
-    assert '<details class="lend" open>' in page  # the form comes back open, as typed
+    assert "Lend a copy of" in page  # the lending page again, as typed
     assert loans_of(app, book_id) == []
 
 

@@ -98,6 +98,16 @@ def test_a_history_of_several_reads_is_shown_oldest_first(app, signed_in, user, 
     assert "Did not finish" in history and ">Read again</button>" in history
 
 
+def test_the_book_page_links_to_a_page_of_its_own_for_adding_a_read(signed_in, book_id) -> None:
+    book_page = signed_in.get(f"/books/{book_id}").get_data(as_text=True)
+    assert f'href="/books/{book_id}/reads/new"' in book_page
+    assert 'name="read-new-started_on"' not in book_page  # the form is not rendered on every view
+    form_page = signed_in.get(f"/books/{book_id}/reads/new")
+    assert form_page.status_code == 200
+    assert f'action="/books/{book_id}/reads"' in form_page.get_data(as_text=True)
+    assert signed_in.get("/books/999999/reads/new").status_code == 404
+
+
 def test_adding_a_read_with_dates_of_any_precision_saves_it(app, signed_in, user, book_id) -> None:
     response = post_new_read(signed_in, book_id, "finished", "2019-03", "2019")
     assert response.status_code == 302
@@ -133,7 +143,7 @@ def test_a_bad_read_is_explained_on_its_field_and_nothing_is_saved(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in field_errors(page, f"read-new-{field}")
-    assert '<details class="read-add" open>' in page  # the form is shown, with what was typed
+    assert "Add a read of" in page  # the read's own page again, with what was typed
     assert "nothing was saved" in page
     if started:
         assert f'value="{started}"' in page

@@ -141,7 +141,6 @@ class CopiesPanel:
     open_loans: list[Loan]
     past_loans: list[Loan]
     earlier_loans: int
-    lend_form: LendForm
     return_forms: dict[int, ReturnForm] = field(default_factory=dict)
 
     @property
@@ -155,15 +154,14 @@ class CopiesPanel:
 
     @property
     def may_lend(self) -> bool:
-        return self.at_home > 0 or bool(self.lend_form.errors)
+        return self.at_home > 0
 
 
 @bp.app_template_global()
-def copies_panel(
-    book: Book, lend_form: LendForm | None = None, return_forms: Mapping[int, ReturnForm] | None = None
-) -> CopiesPanel:
-    """What templates/library/_copies.html shows; the routes below hand in the forms
-    that failed, so they come back with their messages."""
+def copies_panel(book: Book, return_forms: Mapping[int, ReturnForm] | None = None) -> CopiesPanel:
+    """What templates/library/_copies.html shows; the return route hands in the form
+    that failed, so it comes back with its message. Lending has a page of its own: its
+    form on the book page cost every view of the book for the rare loan."""
     today = date.today()
     loans = list(book.loans)  # newest first (Book.loans' order)
     open_loans = sorted((loan for loan in loans if loan.is_open), key=_open_order)
@@ -178,7 +176,6 @@ def copies_panel(
         open_loans=open_loans,
         past_loans=past[:HISTORY_ON_BOOK_PAGE],
         earlier_loans=max(0, len(past) - HISTORY_ON_BOOK_PAGE),
-        lend_form=lend_form or LendForm(formdata=None),
         return_forms=forms,
     )
 
@@ -213,6 +210,13 @@ def _back_to(target: str | None, book: Book):
     return redirect(url_for("library.book", book_id=book.id, _anchor="copies"))
 
 
+@bp.get("/books/<int:book_id>/loans/new")
+@login_required
+def new_loan_page(book_id: int):
+    book = _book_with_panel(book_id)
+    return render_template("library/loan_new.html", book=book, form=LendForm(formdata=None))
+
+
 @bp.post("/books/<int:book_id>/loans")
 @login_required
 def lend_copy(book_id: int):
@@ -227,7 +231,7 @@ def lend_copy(book_id: int):
             db.session.commit()
             flash(f"“{book.title}” is lent to {loan.borrower}.", "success")
             return _back_to(None, book)
-    return book_page_again(book, lend_form=form)
+    return render_template("library/loan_new.html", book=book, form=form), INVALID
 
 
 @bp.post("/loans/<int:loan_id>/return")
