@@ -25,7 +25,7 @@ from webapp.extensions import db
 from webapp.lending import open_loan_count
 from webapp.library import bp
 from webapp.library.forms import BookDeleteForm, BookForm, PlaceOnShelfForm, ReadingForm, options
-from webapp.models import Book, Reading, Shelf, readings_visible_to
+from webapp.models import Book, BookAuthor, BookSeries, Reading, Shelf, readings_visible_to
 from webapp.permissions import DeleteDecision, delete_decision, edit_refusal, others_stake
 
 #: Invalid submissions are answered with the form and its messages, and this status.
@@ -108,7 +108,12 @@ def book(book_id: int):
     book = db.session.scalar(
         select(Book)
         .where(Book.id == book_id)
-        .options(selectinload(Book.author_links), selectinload(Book.shelves))
+        .options(
+            selectinload(Book.author_links).joinedload(BookAuthor.author),
+            selectinload(Book.shelves),
+            selectinload(Book.series_links).joinedload(BookSeries.series),
+            selectinload(Book.loans),
+        )
     ) or abort(404)
     reading = reading_for(current_user, book)
     return _book_page(book, reading, _reading_form_for(reading))
