@@ -3,6 +3,14 @@
 from webapp.models.api_key import ApiKey, ApiScope
 from webapp.models.book import Author, Book, BookAuthor, BookFormat, book_shelves
 from webapp.models.goal import ReadingGoal
+from webapp.models.import_job import (
+    BookSource,
+    ImportItem,
+    ImportItemAction,
+    ImportItemKind,
+    ImportJob,
+    ImportStatus,
+)
 from webapp.models.loan import Loan
 from webapp.models.post import Post, PostKind, Visibility
 from webapp.models.read import Read, ReadOutcome
@@ -20,6 +28,12 @@ __all__ = [
     "BookAuthor",
     "BookFormat",
     "BookSeries",
+    "BookSource",
+    "ImportItem",
+    "ImportItemAction",
+    "ImportItemKind",
+    "ImportJob",
+    "ImportStatus",
     "Loan",
     "Post",
     "PostKind",
