@@ -93,6 +93,7 @@ def _features() -> list[Callable[[Flask], None]]:
     from webapp.auth import cli as user_cli
     from webapp.auth import sessions, users
     from webapp.extensions import csrf, limiter, login_manager
+    from webapp.transfer import cli as import_cli
 
     return [
         security.init_app,
@@ -106,6 +107,7 @@ def _features() -> list[Callable[[Flask], None]]:
         users.init_app,
         sessions.init_app,
         user_cli.init_app,
+        import_cli.init_app,
         main.init_app,
         library.init_app,
         auth.init_app,

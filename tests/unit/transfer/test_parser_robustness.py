@@ -109,9 +109,6 @@ def _read_all(path: Path) -> None:
             assert "\n" not in str(problem)
 
 
-pytestmark = pytest.mark.skipif(not HEADERS or not TEXT_SOURCES, reason="no importers merged yet")
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=broken_files())
 def test_a_broken_export_is_read_or_refused_in_one_line(tmp_path: Path, content: bytes) -> None:

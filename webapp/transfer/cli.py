@@ -1,0 +1,106 @@
+"""``flask --app webapp import``: an export into the library, from a terminal.
+
+Thin on purpose: the engine (webapp.transfer.engine) does the work. The import is
+recorded as an ImportJob, as the pages' and the API's imports will be.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from webapp.auth.accounts import find_owner
+from webapp.extensions import db
+from webapp.models import ImportJob, ImportStatus, User
+from webapp.models.common import utcnow
+from webapp.transfer.engine import run_import
+from webapp.transfer.files import UnreadableFile
+from webapp.transfer.sources import FORMAT_NAMES, detect, source_named
+
+
+class ImportRefused(click.ClickException):
+    """An unreadable file, an unknown format or user: one line, exit 2."""
+
+    exit_code = 2
+
+
+@click.command("import")
+@click.argument("file_or_folder", type=click.Path(path_type=Path))
+@click.option(
+    "--user", "username", help="Whose reading history this is (the owner if omitted on the desktop)."
+)
+@click.option("--format", "format_name", type=click.Choice(["auto", *FORMAT_NAMES]), default="auto")
+@click.option("--dry-run", is_flag=True, help="Read and match everything, write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def import_command(
+    file_or_folder: Path, username: str | None, format_name: str, dry_run: bool, as_json: bool
+) -> None:
+    """Import another app's export (Goodreads CSV, …) into the library."""
+    user = _user(username)
+    if not file_or_folder.exists():
+        raise ImportRefused(f"{file_or_folder} does not exist.")
+    try:
+        source = detect(file_or_folder) if format_name == "auto" else source_named(format_name)
+    except (UnreadableFile, ModuleNotFoundError) as problem:
+        raise ImportRefused(str(problem) or f"The {format_name} importer is not available yet.") from None
+    job = ImportJob(
+        user_id=user.id,
+        format=source.name,
+        file_name=file_or_folder.name[:255],
+        status=ImportStatus.RUNNING,
+        dry_run=dry_run,
+        started_at=utcnow(),
+    )
+    if not dry_run:
+        db.session.add(job)
+        db.session.commit()
+    try:
+        report = run_import(
+            source,
+            file_or_folder,
+            user,
+            data_dir=Path(current_app.config["DATA_DIR"]),
+            dry_run=dry_run,
+            job=None if dry_run else job,
+        )
+    except UnreadableFile as problem:
+        db.session.rollback()
+        if not dry_run:
+            job.status, job.error, job.finished_at = ImportStatus.FAILED, str(problem), utcnow()
+            db.session.commit()
+        raise ImportRefused(str(problem)) from None
+    if not dry_run:
+        job.status, job.finished_at, job.report = ImportStatus.FINISHED, utcnow(), report.to_json()
+        job.rows_total = job.rows_done = report.rows
+        db.session.commit()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        if dry_run:
+            click.echo("dry run: nothing was written")
+        for line in report.summary_lines():
+            click.echo(line)
+
+
+def _user(username: str | None) -> User:
+    if username:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise ImportRefused(f"There is no user {username}.")
+        return user
+    if current_app.config.get("MODE") == "server":
+        raise ImportRefused("Say whose import this is: --user NAME.")
+    user = find_owner()
+    if user is None:
+        raise ImportRefused("The library has no owner yet: open Shelfmark once, or give --user.")
+    return user
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(import_command)

@@ -1,0 +1,338 @@
+"""Records in, rows out: the one place that matches imported books to the library and
+writes them.
+
+Sources only read files (webapp.transfer.sources); everything about the library is
+decided here, the same for every app's export:
+
+- a book is matched by ISBN-13, then ISBN-10 (each in both forms), then its id in the
+  source app (BookSource), then its title and first author as the catalogue sorts them;
+  a matched book is left as the library has it, and the importer's reading, reads,
+  shelves and posts are added to it;
+- what is already there is not added twice (a read with the same outcome and dates, a
+  post with the same title and text, a shelf place), so importing a file again creates
+  nothing;
+- each record is saved inside a SAVEPOINT, so a row the database refuses is reported as
+  skipped and the rest of its batch is kept; each batch is one transaction;
+- a dry run does all of it and rolls each batch back: the preview counts what the import
+  would do, exactly, and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from itertools import islice
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from webapp.catalogue import apply_book_data, authors_from_names, check_series, set_series
+from webapp.extensions import db
+from webapp.isbn import isbn10_to_isbn13, isbn13_to_isbn10
+from webapp.markdown import sanitize_html
+from webapp.models import (
+    Book,
+    BookSource,
+    ImportItem,
+    ImportItemAction,
+    ImportItemKind,
+    ImportJob,
+    Post,
+    Reading,
+    Shelf,
+    User,
+    book_shelves,
+)
+from webapp.models.book import sort_key_for_author, sort_key_for_title
+from webapp.models.common import utcnow
+from webapp.reading_history import ReadProblem, add_read
+from webapp.transfer.records import BookRecord, ImportedBook, ImportedRead, Item, SkippedRow
+from webapp.transfer.report import ImportReport
+from webapp.transfer.sources import Source
+
+SHELF_NAME_MAX = 100
+TITLE_MAX = 500
+#: ImportedBook fields copied onto a new book as they are.
+COPIED_FIELDS = (
+    "subtitle",
+    "isbn13",
+    "isbn10",
+    "publisher",
+    "year",
+    "pages",
+    "language",
+    "format",
+    "location",
+    "price_minor",
+    "currency",
+)
+
+
+class _Skip(Exception):
+    """A record that cannot be saved; the message is the skip reason."""
+
+
+def run_import(
+    source: Source,
+    path: Path,
+    user: User,
+    *,
+    data_dir: Path,
+    dry_run: bool = False,
+    job: ImportJob | None = None,
+    batch_size: int = 500,
+    progress: Callable[[int], bool] | None = None,
+) -> ImportReport:
+    """Import ``path`` for ``user``; see the module's docstring for the rules."""
+    report = ImportReport(format=source.name)
+    user = db.session.merge(user)
+    items = iter(source.read(path))
+    while True:
+        batch = list(islice(items, batch_size))
+        if not batch:
+            break
+        for item in batch:
+            _import_item(item, user, report, job)
+        if dry_run:
+            db.session.rollback()
+        else:
+            if job is not None:
+                job.rows_done = report.rows
+            db.session.commit()
+        if progress is not None and progress(report.rows) is False:
+            report.cancelled = True
+            break
+    return report
+
+
+def _import_item(item: Item, user: User, report: ImportReport, job: ImportJob | None) -> None:
+    if isinstance(item, SkippedRow):
+        report.rows += 1
+        report.skip(item.row, item.reason, item.cells)
+        return
+    if not isinstance(item, BookRecord):
+        return  # posts, shelves and goals of Shelfmark's own export: not read by any source yet
+    report.rows += 1
+    savepoint = db.session.begin_nested()
+    try:
+        with db.session.no_autoflush:
+            _import_book_record(item, user, report, job)
+        db.session.flush()
+        savepoint.commit()
+    except _Skip as problem:
+        savepoint.rollback()
+        report.skip(item.row, str(problem), item.cells)
+        return
+    except IntegrityError as problem:
+        savepoint.rollback()
+        report.skip(item.row, f"The library refused this row ({_constraint(problem)}).", item.cells)
+        return
+    for warning in item.warnings:
+        report.warn(item.row, warning)
+
+
+def _constraint(problem: IntegrityError) -> str:
+    return str(problem.orig).splitlines()[0][:200]
+
+
+def _import_book_record(record: BookRecord, user: User, report: ImportReport, job: ImportJob | None) -> None:
+    book = find_match(record.book, source_name=job.format if job else None)
+    if book is None:
+        book = _create_book(record.book, report, job)
+    else:
+        report.matched += 1
+    if record.book.source_id and job is not None:
+        _remember_source(book, job.format, record.book.source_id)
+    if record.reading is not None:
+        _import_reading(record, book, user, report, job)
+    for name in record.shelves:
+        _put_on_shelf(book, name, user, report, job)
+    for imported in record.posts:
+        _add_post(book, imported, user, report, job)
+
+
+def find_match(imported: ImportedBook, *, source_name: str | None) -> Book | None:
+    """The book of the library this one is, by the rules in the module docstring."""
+    as13 = {
+        value for value in (imported.isbn13, imported.isbn10 and isbn10_to_isbn13(imported.isbn10)) if value
+    }
+    as10 = {
+        value for value in (imported.isbn10, imported.isbn13 and isbn13_to_isbn10(imported.isbn13)) if value
+    }
+    if as13 or as10:
+        found = db.session.scalar(
+            select(Book).where(or_(Book.isbn13.in_(as13), Book.isbn10.in_(as10))).order_by(Book.id).limit(1)
+        )
+        if found is not None:
+            return found
+    if imported.source_id and source_name:
+        found = db.session.scalar(
+            select(Book)
+            .join(BookSource, BookSource.book_id == Book.id)
+            .where(BookSource.source == source_name, BookSource.source_id == imported.source_id)
+        )
+        if found is not None:
+            return found
+    if imported.authors:
+        return db.session.scalar(
+            select(Book)
+            .where(
+                Book.sort_title == sort_key_for_title(imported.title),
+                Book.sort_author == sort_key_for_author(" ".join(imported.authors[0].split())),
+            )
+            .order_by(Book.id)
+            .limit(1)
+        )
+    return None
+
+
+def _track(job: ImportJob | None, kind: ImportItemKind, row_id: int, other_id: int | None = None) -> None:
+    if job is not None:
+        db.session.add(
+            ImportItem(
+                job_id=job.id, kind=kind, action=ImportItemAction.CREATED, row_id=row_id, other_id=other_id
+            )
+        )
+
+
+def _create_book(imported: ImportedBook, report: ImportReport, job: ImportJob | None) -> Book:
+    if len(imported.title) > TITLE_MAX:
+        raise _Skip(f"The title is longer than {TITLE_MAX} characters.")
+    problem = check_series(imported.series)
+    if problem:
+        raise _Skip(f"Series: {problem}")
+    book = Book(title=imported.title)
+    data = {field: getattr(imported, field) for field in COPIED_FIELDS}
+    if imported.description:
+        data["description"] = sanitize_html(imported.description)
+    if imported.copies is not None:
+        data["copies"] = imported.copies
+    apply_book_data(book, data)
+    known_authors = _count_new_authors(imported.authors)
+    book.set_authors(authors_from_names(imported.authors))
+    report.created["authors"] += known_authors
+    if imported.series:
+        report.created["series"] += _count_new_series(name.name for name in imported.series)
+        set_series(book, imported.series)
+    if imported.added_at:
+        book.added_at = imported.added_at
+    db.session.add(book)
+    db.session.flush()
+    report.created["books"] += 1
+    _track(job, ImportItemKind.BOOK, book.id)
+    return book
+
+
+def _count_new_authors(names: list[str]) -> int:
+    wanted = {" ".join(name.split()) for name in names if name.strip()}
+    if not wanted:
+        return 0
+    from webapp.models import Author
+
+    known = db.session.scalar(select(func.count()).select_from(Author).where(Author.name.in_(wanted)))
+    return len(wanted) - (known or 0)
+
+
+def _count_new_series(names: Iterable[str]) -> int:
+    from webapp.models import Series
+
+    wanted = {" ".join(name.split()).lower() for name in names if name.strip()}
+    known = db.session.scalar(
+        select(func.count()).select_from(Series).where(func.lower(Series.name).in_(wanted))
+    )
+    return len(wanted) - (known or 0)
+
+
+def _remember_source(book: Book, source_name: str, source_id: str) -> None:
+    source_id = source_id[:100]
+    exists = db.session.scalar(
+        select(BookSource.id).where(BookSource.source == source_name, BookSource.source_id == source_id)
+    )
+    if exists is None:
+        db.session.add(BookSource(book_id=book.id, source=source_name, source_id=source_id))
+
+
+def _import_reading(
+    record: BookRecord, book: Book, user: User, report: ImportReport, job: ImportJob | None
+) -> Reading:
+    imported = record.reading
+    reading = db.session.scalar(select(Reading).where(Reading.user_id == user.id, Reading.book_id == book.id))
+    if reading is None:
+        reading = Reading(user=user, book=book, visibility=imported.visibility or user.reading_visibility)
+        reading.status = imported.status
+        db.session.add(reading)
+        db.session.flush()
+        report.created["readings"] += 1
+        _track(job, ImportItemKind.READING, reading.id)
+    if imported.rating is not None and reading.rating_halves is None:
+        reading.rating_halves = max(1, min(10, int(imported.rating * 2 + 0.5)))
+    for read in _new_reads(reading, imported.reads):
+        try:
+            added = add_read(reading, read.outcome, read.started, read.ended, today=date.today())
+        except ReadProblem as problem:
+            report.warn(record.row, f"row {record.row}: a read was left out ({problem})")
+            continue
+        db.session.flush()
+        report.created["reads"] += 1
+        _track(job, ImportItemKind.READ, added.id)
+    reading.status = imported.status
+    return reading
+
+
+def _new_reads(reading: Reading, reads: list[ImportedRead]) -> Iterator[ImportedRead]:
+    """The imported reads the reading does not have yet; an undated finished read counts
+    as had if the reading already has as many finished reads as the file gives."""
+    have = [(read.outcome, read.started, read.ended) for read in reading.reads]
+    for read in reads:
+        key = (read.outcome, read.started, read.ended)
+        if key in have:
+            have.remove(key)
+            continue
+        if read.outcome == "in_progress" and any(outcome == "in_progress" for outcome, _, _ in have):
+            continue
+        yield read
+
+
+def _put_on_shelf(book: Book, name: str, user: User, report: ImportReport, job: ImportJob | None) -> None:
+    name = " ".join(name.split())[:SHELF_NAME_MAX]
+    if not name:
+        return
+    shelf = db.session.scalar(select(Shelf).where(Shelf.owner_id == user.id, Shelf.name == name))
+    if shelf is None:
+        shelf = Shelf(owner=user, name=name)
+        db.session.add(shelf)
+        db.session.flush()
+        report.created["shelves"] += 1
+        _track(job, ImportItemKind.SHELF, shelf.id)
+    on_shelf = db.session.scalar(
+        select(func.count())
+        .select_from(book_shelves)
+        .where(book_shelves.c.book_id == book.id, book_shelves.c.shelf_id == shelf.id)
+    )
+    if not on_shelf:
+        db.session.execute(
+            book_shelves.insert().values(book_id=book.id, shelf_id=shelf.id, added_at=utcnow())
+        )
+        _track(job, ImportItemKind.SHELF_PLACE, book.id, shelf.id)
+
+
+def _add_post(book: Book, imported, user: User, report: ImportReport, job: ImportJob | None) -> None:
+    body = sanitize_html(imported.body)
+    title = " ".join(imported.title.split())[:300]
+    exists = db.session.scalar(
+        select(Post.id).where(
+            Post.author_id == user.id, Post.book_id == book.id, Post.title == title, Post.body == body
+        )
+    )
+    if exists is not None:
+        return
+    post = Post(author=user, book=book, title=title, body=body, kind=imported.kind)
+    if imported.visibility:
+        post.visibility = imported.visibility
+    if imported.created_at:
+        post.created_at = imported.created_at
+    db.session.add(post)
+    db.session.flush()
+    report.created["posts"] += 1
+    _track(job, ImportItemKind.POST, post.id)
