@@ -42,7 +42,7 @@ def goodreads_row(number: int, rng: random.Random) -> list[str]:
     unique (made from the row number) so each row is a new book."""
     first12 = f"978{number:09d}"
     isbn13 = first12 + isbn13_check_digit(first12)
-    title = " ".join(rng.choice(WORDS).title() for _ in range(rng.randint(1, 4)))
+    title = " ".join(rng.choice(WORDS).title() for _ in range(rng.randint(1, 4))) + f" {number}"
     if number % 10 == 0:
         title += f" (The {rng.choice(WORDS).title()} Cycle, #{number % 7 + 1})"
     author = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}son"

@@ -130,3 +130,32 @@ def test_an_unknown_user_is_refused_with_exit_2(reader_app) -> None:
     result = reader_app.test_cli_runner().invoke(args=["import", str(EXPORT), "--user", "nobody"])
     assert result.exit_code == 2
     assert "There is no user nobody" in result.output
+
+
+def test_an_import_in_small_batches_saves_the_same_and_stops_when_told(reader_app, tmp_path) -> None:
+    from webapp.models import User
+    from webapp.transfer.engine import run_import as engine_import
+    from webapp.transfer.sources import source_named
+
+    seen: list[int] = []
+    with reader_app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "reader"))
+        report = engine_import(
+            source_named("goodreads"), EXPORT, user, data_dir=tmp_path, batch_size=2, progress=seen.append
+        )
+    assert seen == [2, 4, 5]
+    assert report.created["books"] == 4
+    with reader_app.app_context():
+        db.session.execute(Book.__table__.delete())
+        db.session.commit()
+        user = db.session.scalar(select(User).where(User.username == "reader"))
+        report = engine_import(
+            source_named("goodreads"),
+            EXPORT,
+            user,
+            data_dir=tmp_path,
+            batch_size=2,
+            progress=lambda done: False,
+        )
+    assert report.cancelled and report.rows == 2
+    assert counts(reader_app)["Book"] == 2

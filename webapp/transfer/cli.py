@@ -60,6 +60,7 @@ def import_command(
     if not dry_run:
         db.session.add(job)
         db.session.commit()
+    job_id = job.id
     try:
         report = run_import(
             source,
@@ -72,10 +73,12 @@ def import_command(
     except UnreadableFile as problem:
         db.session.rollback()
         if not dry_run:
+            job = db.session.get(ImportJob, job_id)
             job.status, job.error, job.finished_at = ImportStatus.FAILED, str(problem), utcnow()
             db.session.commit()
         raise ImportRefused(str(problem)) from None
     if not dry_run:
+        job = db.session.get(ImportJob, job_id)  # the engine's batches let go of their rows
         job.status, job.finished_at, job.report = ImportStatus.FINISHED, utcnow(), report.to_json()
         job.rows_total = job.rows_done = report.rows
         db.session.commit()

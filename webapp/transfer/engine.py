@@ -86,7 +86,8 @@ def run_import(
 ) -> ImportReport:
     """Import ``path`` for ``user``; see the module's docstring for the rules."""
     report = ImportReport(format=source.name)
-    user = db.session.merge(user)
+    user_id, job_id = user.id, job.id if job is not None else None
+    user = db.session.get(User, user_id)
     items = iter(source.read(path))
     while True:
         batch = list(islice(items, batch_size))
@@ -100,6 +101,12 @@ def run_import(
             if job is not None:
                 job.rows_done = report.rows
             db.session.commit()
+        # What the batch loaded is not needed by the next one: a session holding every
+        # book imported so far makes each flush slower and the memory grow with the file.
+        db.session.expunge_all()
+        user = db.session.get(User, user_id)
+        if job_id is not None:
+            job = db.session.get(ImportJob, job_id)
         if progress is not None and progress(report.rows) is False:
             report.cancelled = True
             break
@@ -259,7 +266,8 @@ def _import_reading(
     imported = record.reading
     reading = db.session.scalar(select(Reading).where(Reading.user_id == user.id, Reading.book_id == book.id))
     if reading is None:
-        reading = Reading(user=user, book=book, visibility=imported.visibility or user.reading_visibility)
+        visibility = imported.visibility or user.reading_visibility
+        reading = Reading(user_id=user.id, book=book, visibility=visibility)
         reading.status = imported.status
         db.session.add(reading)
         db.session.flush()
@@ -300,7 +308,7 @@ def _put_on_shelf(book: Book, name: str, user: User, report: ImportReport, job: 
         return
     shelf = db.session.scalar(select(Shelf).where(Shelf.owner_id == user.id, Shelf.name == name))
     if shelf is None:
-        shelf = Shelf(owner=user, name=name)
+        shelf = Shelf(owner_id=user.id, name=name)
         db.session.add(shelf)
         db.session.flush()
         report.created["shelves"] += 1
@@ -327,7 +335,7 @@ def _add_post(book: Book, imported, user: User, report: ImportReport, job: Impor
     )
     if exists is not None:
         return
-    post = Post(author=user, book=book, title=title, body=body, kind=imported.kind)
+    post = Post(author_id=user.id, book=book, title=title, body=body, kind=imported.kind)
     if imported.visibility:
         post.visibility = imported.visibility
     if imported.created_at:
