@@ -67,10 +67,10 @@ def _features() -> list[Callable[[Flask], None]]:
     Flask runs ``before_request`` hooks in the order they were registered, so the order
     here is the order each request meets them: security first (Host, the launch gate,
     Origin: a request that may not come in touches nothing else), then the database's
-    read-only marking, then CSRF and rate limits (their hooks are registered by their
+    read-only marking, then the request-size limit (an import's file may be larger than
+    a form), then CSRF and rate limits (their hooks are registered by their
     ``init_app``), then the bounds on JSON bodies, then sign-in and session rules, then
-    the pages. Error handlers last,
-    once every blueprint exists.
+    the pages. Error handlers last, once every blueprint exists.
     """
     from webapp import (
         api,
@@ -94,12 +94,15 @@ def _features() -> list[Callable[[Flask], None]]:
     from webapp.auth import sessions, users
     from webapp.extensions import csrf, limiter, login_manager
     from webapp.transfer import cli as import_cli
+    from webapp.transfer import pages as transfer_pages
+    from webapp.transfer import upload_limit
 
     return [
         security.init_app,
         proxies.init_app,
         database.init_app,
         migration_commands.init_app,
+        upload_limit.init_app,
         csrf.init_app,
         limiter.init_app,
         login_manager.init_app,
@@ -112,6 +115,7 @@ def _features() -> list[Callable[[Flask], None]]:
         library.init_app,
         auth.init_app,
         settings.init_app,
+        transfer_pages.init_app,
         api_keys.init_app,
         api.init_app,
         journal.init_app,

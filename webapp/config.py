@@ -45,6 +45,9 @@ class Defaults:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     #: Largest cover image accepted (bytes); bigger uploads get a field message.
     COVER_MAX_BYTES = 5 * 1024 * 1024
+    #: Largest export file an import accepts (webapp.transfer.upload_limit); a Goodreads
+    #: export of 10,000 books is about 5 MB, a Shelfmark export with covers far more.
+    IMPORT_MAX_BYTES = 256 * 1024 * 1024
     #: Currency a price is in when the form leaves it blank.
     DEFAULT_CURRENCY = "EUR"
     #: Books generated into the ``--demo`` library on its first launch.

@@ -61,6 +61,7 @@ def filled(make_app) -> tuple[Flask, dict[str, object], str]:
         "author_id": author["id"],
         "user_id": owner.id,
         "key_id": 1,
+        "job_id": 1,
         "username": "owner",
     }
     return app, ids, key

@@ -16,7 +16,8 @@ from webapp.catalogue import SeriesPlace, set_series
 from webapp.demo import generate_library
 from webapp.extensions import db
 from webapp.lending import lend
-from webapp.models import Author, Book, Loan, Post, Read, Series, Shelf, User
+from webapp.models import Author, Book, ImportJob, ImportStatus, Loan, Post, Read, Series, Shelf, User
+from webapp.transfer.report import ImportReport
 
 ODD_QUERIES = (
     "",
@@ -78,8 +79,20 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
         book.copies = 2
         set_series(book, [SeriesPlace("Dune", "1")])
         lend(book, {"borrower": "Sam", "due_on": date.today()}, by=None, today=date.today())
+        report = ImportReport(format="goodreads", rows=1)
+        report.skip(2, "The row has no title.", ["1", ""])
+        job = ImportJob(
+            user_id=owner.id,
+            format="goodreads",
+            file_name="goodreads_library_export.csv",
+            status=ImportStatus.FINISHED,
+            report=report.to_json(),
+        )
+        db.session.add(job)
         db.session.commit()
         ids = {
+            "job_id": job.id,
+            "format_name": "csv",
             "book_id": db.session.scalar(select(Book.id).limit(1)),
             "post_id": db.session.scalar(select(Post.id).limit(1)),
             "shelf_id": db.session.scalar(select(Shelf.id).limit(1)),

@@ -100,6 +100,10 @@ class ImportJob(db.Model):
 
     user: Mapped[User] = relationship()
 
+    @property
+    def status_label(self) -> str:
+        return ImportStatus(self.status).label
+
     def __repr__(self) -> str:
         return f"<ImportJob {self.id} {self.format} {self.status}>"
 

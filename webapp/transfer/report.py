@@ -23,6 +23,8 @@ class ImportReport:
     warnings: list[dict] = field(default_factory=list)
     warnings_total: int = 0
     cancelled: bool = False
+    #: The source file's header, for writing the skipped rows back in its own format.
+    header: list[str] = field(default_factory=list)
 
     def skip(self, row: int, reason: str, cells: list[str]) -> None:
         self.skipped.append({"row": row, "reason": reason, "cells": list(cells)})
