@@ -35,7 +35,21 @@ from webapp.catalogue import SeriesPlace, set_series
 from webapp.demo import generate_library
 from webapp.extensions import db
 from webapp.lending import lend
-from webapp.models import Author, Book, Loan, Post, Read, Reading, Series, Shelf, User
+from webapp.models import (
+    Author,
+    Book,
+    ImportJob,
+    ImportStatus,
+    Loan,
+    Post,
+    Read,
+    Reading,
+    Series,
+    Shelf,
+    User,
+)
+from webapp.models.common import utcnow
+from webapp.transfer.report import ImportReport
 
 CHECKS = [
     not_a_server_error,
@@ -111,7 +125,26 @@ def real_ids(owner: User) -> dict[str, list[Any]]:
         "shelf_id": ids(Shelf.id, Shelf.owner_id == owner.id),
         "author_id": ids(Author.id),
         "reads": [tuple(row) for row in reads],
+        "import_id": [finished_import(owner)],
+        "format_name": ["shelfmark", "goodreads", "csv"],
     }
+
+
+def finished_import(owner: User) -> int:
+    """An import the caller made (its rows long gone), for /imports/{import_id}."""
+    report = ImportReport(format="goodreads", rows=1)
+    report.skip(2, "The row has no title.", ["1", ""])
+    job = ImportJob(
+        user_id=owner.id,
+        format="goodreads",
+        file_name="goodreads_library_export.csv",
+        status=ImportStatus.FINISHED,
+        report=report.to_json(),
+        finished_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job.id
 
 
 def examples(operation, ids: dict[str, list[Any]]):

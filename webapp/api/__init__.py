@@ -24,6 +24,8 @@ bp = APIBlueprint("api", __name__, enable_openapi=True)
 #: lets nothing in without the launch session or a valid key (webapp.security).
 PUBLIC_ENDPOINTS = frozenset({"api.index"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+#: The one call whose body is a file, not JSON.
+MULTIPART_ENDPOINTS = frozenset({"api.create_import"})
 
 
 def _api_rate_limit() -> str:
@@ -35,7 +37,10 @@ def _gate() -> None:
     if request.method == "OPTIONS" or request.endpoint in PUBLIC_ENDPOINTS:
         return
     require_access()
-    if request.method in BODY_METHODS and not request.is_json:
+    if request.endpoint in MULTIPART_ENDPOINTS:
+        if request.mimetype != "multipart/form-data":
+            abort(415, "Send the file as multipart/form-data, in a field named file.")
+    elif request.method in BODY_METHODS and not request.is_json:
         abort(415, "Send a JSON body with Content-Type: application/json.")
 
 
@@ -80,6 +85,7 @@ def init_app(app: APIFlask) -> None:
         authors,
         books,
         docs,
+        imports,
         loans,
         me,
         posts,
