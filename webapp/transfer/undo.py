@@ -44,6 +44,8 @@ from webapp.models import (
 from webapp.models.common import utcnow
 from webapp.reading_history import remove_read
 
+#: How the removed counts are listed: the books first, as the person thinks of them.
+REMOVED_ORDER = ("books", "readings", "reads", "posts", "shelves", "shelf places", "loans", "goals")
 UNDOABLE = (ImportStatus.FINISHED, ImportStatus.CANCELLED, ImportStatus.FAILED)
 
 
@@ -57,10 +59,13 @@ class UndoReport:
     kept: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"removed": {kind: count for kind, count in self.removed.items() if count}, "kept": self.kept}
+        return {"removed": dict(self._in_order()), "kept": self.kept}
+
+    def _in_order(self) -> list[tuple[str, int]]:
+        return [(kind, self.removed[kind]) for kind in REMOVED_ORDER if self.removed.get(kind)]
 
     def summary(self) -> str:
-        removed = ", ".join(f"{count} {kind}" for kind, count in self.removed.items() if count) or "nothing"
+        removed = ", ".join(f"{count} {kind}" for kind, count in self._in_order()) or "nothing"
         return f"Removed {removed}." + "".join(f" {sentence}" for sentence in self.kept)
 
 
