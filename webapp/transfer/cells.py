@@ -54,8 +54,7 @@ def isbns(value: str | None, column: str = "ISBN") -> tuple[str | None, str | No
         raise CellProblem(f"{column} {value} was turned into a number by a spreadsheet; its digits are lost")
     if len(value) == 9 and value.isdigit():
         raise CellProblem(
-            f"{column} {value} has 9 digits, not 10: a spreadsheet may have dropped its leading 0; "
-            "type the ISBN again"
+            f"{column} {value} has 9 digits, not 10: a spreadsheet may have dropped its leading 0"
         )
     try:
         isbn13 = normalize_isbn13(value)
