@@ -145,3 +145,18 @@ def split_list(value: str | None, separator: str = ",") -> list[str]:
     """``"fantasy, to-buy,  favourites"`` -> the items, trimmed, blanks and repeats dropped."""
     items = (item.strip() for item in (text(value) or "").split(separator))
     return list(dict.fromkeys(item for item in items if item))
+
+
+#: What follows a comma in a name and belongs to it: "Martin Luther King, Jr.".
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md"}
+
+
+def split_names(value: str | None) -> list[str]:
+    """The names of a comma list; "Jr." and the like stay with the name before them."""
+    names: list[str] = []
+    for name in split_list(value):
+        if names and name.casefold() in NAME_SUFFIXES:
+            names[-1] = f"{names[-1]}, {name}"
+        else:
+            names.append(name)
+    return names

@@ -11,10 +11,10 @@ import pytest
 from webapp.models import BookFormat, PostKind, ReadingStatus
 from webapp.models.read import ReadOutcome
 from webapp.partial_dates import DatePrecision, PartialDate
-from webapp.transfer.cells import CellProblem
+from webapp.transfer.cells import CellProblem, split_names
 from webapp.transfer.files import UnreadableFile
 from webapp.transfer.records import BookRecord, ImportedRead, SkippedRow
-from webapp.transfer.sources.storygraph import SOURCE, parse_dates_read, split_names
+from webapp.transfer.sources.storygraph import SOURCE, parse_dates_read
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports" / "storygraph"
 

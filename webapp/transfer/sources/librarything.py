@@ -95,7 +95,6 @@ LANGUAGE_MAX = 35
 #: "Gallimard (1979), Poche" -> publisher, year, binding.
 _PUBLICATION = re.compile(r"^(?P<publisher>[^()]*?)\s*\((?P<year>[^()]*)\)\s*,?\s*(?P<binding>.*)$")
 _YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
-_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _AUTHOR_ROLES = {"", "author", "co-author", "coauthor", "auteur", "autor", "autore", "autor/a"}
 
 
@@ -103,9 +102,9 @@ def first_last(name: str) -> str:
     """LibraryThing's "Le Guin, Ursula K." as "Ursula K. Le Guin"; "King, Stephen, Jr."
     as "Stephen King, Jr."; a name without a comma as it is."""
     parts = [part.strip() for part in name.split(",")]
-    if len(parts) == 2 and all(parts) and parts[1].casefold() not in _NAME_SUFFIXES:
+    if len(parts) == 2 and all(parts) and parts[1].casefold() not in cells.NAME_SUFFIXES:
         return f"{parts[1]} {parts[0]}"
-    if len(parts) == 3 and all(parts) and parts[2].casefold() in _NAME_SUFFIXES:
+    if len(parts) == 3 and all(parts) and parts[2].casefold() in cells.NAME_SUFFIXES:
         return f"{parts[1]} {parts[0]}, {parts[2]}"
     return " ".join(name.split())
 

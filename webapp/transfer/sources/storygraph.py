@@ -71,24 +71,11 @@ FORMATS = {
 }
 MOOD_PREFIX = "mood: "
 PAUSED_SHELF = "paused"
-#: What follows a comma in a name and belongs to it: "Martin Luther King, Jr.".
-_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md"}
 _DATE = r"[0-9]{4}/[0-9]{1,2}(?:/[0-9]{1,2})?|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}"
 #: A cell that was meant as an ISBN (digits, a spreadsheet's 9.78E+12), not an id.
 _NUMBER_LIKE = re.compile(r"[0-9][0-9.\-\s]*(?:[eE]\+?[0-9]+)?[Xx]?")
 #: One item of Dates Read: "2023/01/05-2023/01/20", "2023/01/20", "2023/01/05-".
 _READ_RANGE = re.compile(rf"^(?P<start>{_DATE})?\s*(?P<dash>-)?\s*(?P<end>{_DATE})?$")
-
-
-def split_names(value: str | None) -> list[str]:
-    """The names of a comma list; "Jr." and the like stay with the name before them."""
-    names: list[str] = []
-    for name in cells.split_list(value):
-        if names and name.casefold() in _NAME_SUFFIXES:
-            names[-1] = f"{names[-1]}, {name}"
-        else:
-            names.append(name)
-    return names
 
 
 def parse_dates_read(value: str | None) -> list[tuple[PartialDate | None, PartialDate | None, bool]]:
@@ -178,7 +165,7 @@ class StoryGraphSource:
         added = lenient(cells.full_date, cell("Date Added"), "Date Added")
         book = ImportedBook(
             title=title,
-            authors=split_names(cell("Authors")),
+            authors=cells.split_names(cell("Authors")),
             isbn13=isbn13,
             isbn10=isbn10,
             format=FORMATS.get((cells.text(cell("Format")) or "").casefold()),
