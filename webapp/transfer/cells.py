@@ -41,13 +41,21 @@ _SCIENTIFIC = re.compile(r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+$")
 
 def isbns(value: str | None, column: str = "ISBN") -> tuple[str | None, str | None]:
     """``(isbn13, isbn10)`` from one cell holding an ISBN-10 or -13 (hyphens, ``="…"``,
-    ``ISBN:`` allowed); both filled where one converts to the other. An Excel-mangled
-    number (``9.78E+12``) is refused, never guessed."""
+    ``ISBN:``, LibraryThing's ``[…]`` allowed); both filled where one converts to the
+    other. An Excel-mangled number is refused, never guessed: ``9.78E+12`` has lost its
+    digits, and nine digits are an ISBN-10 whose leading 0 a spreadsheet dropped (adding
+    it back would be a guess, and a wrong one matches another book)."""
     value = excel_text(value)
+    if value and value.startswith("[") and value.endswith("]"):
+        value = value[1:-1].strip()
     if not value:
         return None, None
     if _SCIENTIFIC.match(value):
         raise CellProblem(f"{column} {value} was turned into a number by a spreadsheet; its digits are lost")
+    if len(value) == 9 and value.isdigit():
+        raise CellProblem(
+            f"{column} {value} has 9 digits, not 10: a spreadsheet may have dropped its leading 0"
+        )
     try:
         isbn13 = normalize_isbn13(value)
     except InvalidISBN:
@@ -137,3 +145,18 @@ def split_list(value: str | None, separator: str = ",") -> list[str]:
     """``"fantasy, to-buy,  favourites"`` -> the items, trimmed, blanks and repeats dropped."""
     items = (item.strip() for item in (text(value) or "").split(separator))
     return list(dict.fromkeys(item for item in items if item))
+
+
+#: What follows a comma in a name and belongs to it: "Martin Luther King, Jr.".
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md"}
+
+
+def split_names(value: str | None) -> list[str]:
+    """The names of a comma list; "Jr." and the like stay with the name before them."""
+    names: list[str] = []
+    for name in split_list(value):
+        if names and name.casefold() in NAME_SUFFIXES:
+            names[-1] = f"{names[-1]}, {name}"
+        else:
+            names.append(name)
+    return names

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,9 +69,37 @@ def kind_of_binary(raw: bytes) -> str | None:
     return None
 
 
+#: A character of two to four bytes as UTF-8 writes it; ISO-8859-1 text almost never
+#: holds one by chance ("Ã©" is the tell-tale of UTF-8 read as Latin-1).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+#: The decoding error handler of UTF-8 files: a stray byte of another encoding (one
+#: row pasted from a Windows program into a UTF-8 export) is read as Windows-1252
+#: rather than lost, and the rest of the file stays UTF-8.
+STRAY_BYTES = "shelfmark-stray-cp1252"
+
+
+def _stray_cp1252(problem: UnicodeError) -> tuple[str, int]:
+    if not isinstance(problem, UnicodeDecodeError):
+        raise problem
+    stray = problem.object[problem.start : problem.end]
+    # The five bytes Windows-1252 leaves undefined are read as ISO-8859-1 (controls).
+    text = "".join(
+        bytes([byte]).decode("cp1252", errors="ignore") or bytes([byte]).decode("latin-1") for byte in stray
+    )
+    return text, problem.end
+
+
+codecs.register_error(STRAY_BYTES, _stray_cp1252)
+
+
 def detect_encoding(raw: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252, which reads
-    every ISO-8859-1 text the same way and Excel's Western exports too."""
+    every ISO-8859-1 text the same way and Excel's Western exports too.
+
+    A UTF-8 file with a few bytes that are not UTF-8 (real LibraryThing exports have
+    them) is still UTF-8: more of its characters are well-formed UTF-8 sequences than
+    there are stray bytes. Read with :data:`STRAY_BYTES`, those few become Windows-1252
+    characters instead of turning every accent of the file into mojibake."""
     if raw.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -80,7 +109,15 @@ def detect_encoding(raw: bytes) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        return "cp1252"
+        pass
+    well_formed = len(_UTF8_SEQUENCE.findall(raw))
+    stray = raw.decode("utf-8", errors="replace").count("\ufffd")
+    return "utf-8" if well_formed > stray else "cp1252"
+
+
+def decode_errors(encoding: str) -> str:
+    """How undecodable bytes are read: UTF-8's strays as Windows-1252, else U+FFFD."""
+    return STRAY_BYTES if encoding.replace("_", "-").lower().startswith("utf-8") else "replace"
 
 
 def read_sample(path: Path) -> Sample:
@@ -98,15 +135,16 @@ def read_sample(path: Path) -> Sample:
     if binary:
         raise UnreadableFile(f"{path.name} is {binary}, not a CSV or TSV export.")
     encoding = detect_encoding(raw)
-    text = raw.decode(encoding, errors="replace")
+    text = raw.decode(encoding, errors=decode_errors(encoding))
     return Sample(path=path, raw=raw, encoding=encoding, text=text)
 
 
 def open_text(path: Path, encoding: str | None = None) -> io.TextIOWrapper:
     """The file as text, newlines left to the csv module (``newline=""``). Bytes that
-    the detected encoding cannot read become U+FFFD rather than stopping the import."""
+    the detected encoding cannot read become U+FFFD (or, in UTF-8, Windows-1252
+    characters: see :func:`detect_encoding`) rather than stopping the import."""
     encoding = encoding or read_sample(path).encoding
-    return open(path, encoding=encoding, errors="replace", newline="")
+    return open(path, encoding=encoding, errors=decode_errors(encoding), newline="")
 
 
 def detect_delimiter(first_line: str) -> str:
@@ -163,3 +201,20 @@ def header_index(header: list[str]) -> dict[str, int]:
     for position, name in enumerate(header):
         index.setdefault(name.strip(), position)
     return index
+
+
+def header_names(path: Path) -> list[str]:
+    """The column names of a file's first line (trimmed), for ``sniff``: a source is
+    told by its exact column names, not by words that two apps' headers share. Empty
+    for a folder or a file that is not text."""
+    if path.is_dir():
+        return []
+    try:
+        first_line = read_sample(path).first_line
+    except UnreadableFile:
+        return []
+    try:
+        cells = next(csv.reader([first_line], delimiter=detect_delimiter(first_line)), [])
+    except csv.Error:
+        return []
+    return [cell.strip() for cell in cells]
