@@ -223,17 +223,19 @@ def find_match(imported: ImportedBook, *, source_name: str | None) -> Book | Non
         )
         if found is not None:
             return found
-    if imported.authors:
-        return db.session.scalar(
-            select(Book)
-            .where(
-                Book.sort_title == sort_key_for_title(imported.title),
-                Book.sort_author == sort_key_for_author(" ".join(imported.authors[0].split())),
-            )
-            .order_by(Book.id)
-            .limit(1)
-        )
-    return None
+    # A book without authors (a pamphlet, an anthology) is its title among the others
+    # without authors: importing it again must not add it twice.
+    first_author = (
+        Book.sort_author == sort_key_for_author(" ".join(imported.authors[0].split()))
+        if imported.authors
+        else Book.sort_author.is_(None)
+    )
+    return db.session.scalar(
+        select(Book)
+        .where(Book.sort_title == sort_key_for_title(imported.title), first_author)
+        .order_by(Book.id)
+        .limit(1)
+    )
 
 
 def _track(
