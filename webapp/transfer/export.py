@@ -43,6 +43,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.covers import cover_path
 from webapp.extensions import db
+from webapp.isbn import isbn10_to_isbn13, isbn13_to_isbn10
 from webapp.markdown import render_markdown
 from webapp.models import (
     Book,
@@ -644,8 +645,8 @@ def _goodreads_row(
         authors[0] if authors else "",
         _last_name_first(authors[0]) if authors else "",
         ", ".join(authors[1:]),
-        _excel_isbn(book.isbn10),
-        _excel_isbn(book.isbn13),
+        _excel_isbn(book.isbn10 or (book.isbn13 and isbn13_to_isbn10(book.isbn13))),
+        _excel_isbn(book.isbn13 or (book.isbn10 and isbn10_to_isbn13(book.isbn10))),
         _stars(reading) or "0",
         "",
         book.publisher or "",
@@ -698,7 +699,7 @@ def _plain_rows(person: _Person) -> Iterator[list[str]]:
                 _stars(reading),
                 str(reading.times_read) if reading else "",
                 last.ended.iso() if last and last.ended else "",
-                "; ".join(shelves),
+                "; ".join(shelves.get(book.id, [])),
             ]
 
 
