@@ -184,7 +184,7 @@ def _records(library: dict, archive: zipfile.ZipFile, scratch: Path) -> Iterator
             yield SkippedRow(row, f"Book {row} of library.json: {problem}", [_cell(entry)])
             continue
         if row == 1 and left_out:
-            record.warnings += _left_out_warnings(left_out, row)
+            record.warnings += _left_out_warnings(left_out)
         yield record
     for number, entry in loose_posts:
         row += 1
@@ -217,7 +217,7 @@ def _records(library: dict, archive: zipfile.ZipFile, scratch: Path) -> Iterator
             )
 
 
-def _left_out_warnings(left_out: Counter[str], row: int) -> list[str]:
+def _left_out_warnings(left_out: Counter[str]) -> list[str]:
     counts = ", ".join(f"{count} {what}" for what, count in sorted(left_out.items()))
     return [f"{counts} of other people in this export were left out: only its maker's are imported, as yours"]
 
