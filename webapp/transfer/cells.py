@@ -10,8 +10,9 @@ from datetime import date
 from webapp.isbn import InvalidISBN, isbn10_to_isbn13, isbn13_to_isbn10, normalize_isbn10, normalize_isbn13
 from webapp.partial_dates import DatePrecision, PartialDate
 
-#: What webapp.transfer.csv_safety puts before a cell that a spreadsheet would run.
-_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+#: What webapp.transfer.csv_safety puts before a cell that a spreadsheet would run (and
+#: before text that began with ``'`` and such a character already: ``'=x`` -> ``''=x``).
+_NEUTRALISED = re.compile(r"^'(?='*[=+\-@\t\r])")
 
 
 class CellProblem(ValueError):

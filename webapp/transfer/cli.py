@@ -1,7 +1,7 @@
-"""``flask --app webapp import``: an export into the library, from a terminal.
+"""``flask --app webapp import`` and ``export``: the library in and out, from a terminal.
 
-Thin on purpose: the engine (webapp.transfer.engine) does the work. The import is
-recorded as an ImportJob, as the pages' and the API's imports will be.
+Thin on purpose: the engine (webapp.transfer.engine) and webapp.transfer.export do the
+work. The import is recorded as an ImportJob, as the pages' and the API's imports will be.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from webapp.extensions import db
 from webapp.models import ImportJob, ImportStatus, User
 from webapp.models.common import utcnow
 from webapp.transfer.engine import run_import
+from webapp.transfer.export import EXPORT_FORMATS, write_export
 from webapp.transfer.files import UnreadableFile
 from webapp.transfer.sources import FORMAT_NAMES, detect, source_named
 
@@ -27,6 +28,10 @@ class ImportRefused(click.ClickException):
     """An unreadable file, an unknown format or user: one line, exit 2."""
 
     exit_code = 2
+
+
+class ExportRefused(ImportRefused):
+    """An unwritable OUT or an unknown user: one line, exit 2."""
 
 
 @click.command("import")
@@ -91,6 +96,39 @@ def import_command(
             click.echo(line)
 
 
+@click.command("export")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="shelfmark (a zip of everything), goodreads (their CSV) or csv (the catalogue).",
+)
+@click.option("--user", "username", help="Whose export this is (the owner if omitted on the desktop).")
+@with_appcontext
+def export_command(out: Path, format_name: str, username: str | None) -> None:
+    """Export the library: a member's holds the catalogue and their own readings, posts,
+    shelves and goals; an administrator's (and the desktop owner's) everyone's."""
+    user = _user(username)
+    everything = user.is_admin or current_app.config.get("MODE") != "server"
+    partial = out.with_name(f".{out.name}.part")
+    try:
+        with partial.open("wb") as stream:
+            write_export(
+                format_name,
+                stream,
+                user,
+                everything=everything,
+                data_dir=Path(current_app.config["DATA_DIR"]),
+            )
+        partial.replace(out)
+    except OSError as problem:
+        partial.unlink(missing_ok=True)
+        raise ExportRefused(f"{out} cannot be written: {problem.strerror or problem}.") from None
+    click.echo(f"{format_name} export written to {out}")
+
+
 def _user(username: str | None) -> User:
     if username:
         user = db.session.scalar(select(User).where(User.username == username))
@@ -98,7 +136,7 @@ def _user(username: str | None) -> User:
             raise ImportRefused(f"There is no user {username}.")
         return user
     if current_app.config.get("MODE") == "server":
-        raise ImportRefused("Say whose import this is: --user NAME.")
+        raise ImportRefused("Say whose library this is: --user NAME.")
     user = find_owner()
     if user is None:
         raise ImportRefused("The library has no owner yet: open Shelfmark once, or give --user.")
@@ -107,3 +145,4 @@ def _user(username: str | None) -> User:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(import_command)
+    app.cli.add_command(export_command)

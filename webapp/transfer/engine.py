@@ -6,11 +6,16 @@ decided here, the same for every app's export:
 
 - a book is matched by ISBN-13, then ISBN-10 (each in both forms), then its id in the
   source app (BookSource), then its title and first author as the catalogue sorts them;
-  a matched book is left as the library has it, and the importer's reading, reads,
-  shelves and posts are added to it;
+  a matched book keeps what the library has: only its empty fields (subtitle,
+  publisher, year, pages, description…) are filled from the file, and only if the
+  importing person may edit that book (webapp.permissions); the importer's reading,
+  reads, shelves, posts and loans are added to it;
 - what is already there is not added twice (a read with the same outcome and dates, a
-  post with the same title and text, a shelf place), so importing a file again creates
-  nothing;
+  post with the same title and text, a shelf place, a loan to the same borrower on the
+  same day, a goal for the same year), so importing a file again creates nothing;
+- posts, shelves and goals that belong to no book (Shelfmark's own export) are written
+  as the books are; loans follow webapp.lending's rules (no more open loans than copies,
+  nothing in the future), and one that breaks them is left out with a warning;
 - each record is saved inside a SAVEPOINT, so a row the database refuses is reported as
   skipped and the rest of its batch is kept; each batch is one transaction;
 - a dry run does all of it and rolls each batch back: the preview counts what the import
@@ -30,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.catalogue import apply_book_data, authors_from_names, check_series, set_series
 from webapp.extensions import db
 from webapp.isbn import isbn10_to_isbn13, isbn13_to_isbn10
+from webapp.lending import check_loan
 from webapp.markdown import sanitize_html
 from webapp.models import (
     Book,
@@ -38,16 +44,32 @@ from webapp.models import (
     ImportItemAction,
     ImportItemKind,
     ImportJob,
+    Loan,
     Post,
     Reading,
+    ReadingGoal,
     Shelf,
     User,
     book_shelves,
 )
 from webapp.models.book import sort_key_for_author, sort_key_for_title
 from webapp.models.common import utcnow
+from webapp.models.limits import DESCRIPTION_MAX
+from webapp.models.loan import BORROWER_MAX_LENGTH, LOAN_NOTE_MAX_LENGTH
+from webapp.permissions import edit_refusal, others_stake
 from webapp.reading_history import ReadProblem, add_read
-from webapp.transfer.records import BookRecord, ImportedBook, ImportedRead, Item, SkippedRow
+from webapp.transfer.records import (
+    BookRecord,
+    GoalRecord,
+    ImportedBook,
+    ImportedLoan,
+    ImportedPost,
+    ImportedRead,
+    Item,
+    PostRecord,
+    ShelfRecord,
+    SkippedRow,
+)
 from webapp.transfer.report import ImportReport
 from webapp.transfer.sources import Source
 
@@ -67,6 +89,12 @@ COPIED_FIELDS = (
     "price_minor",
     "currency",
 )
+#: Fields of a matched book filled from the file where the library has nothing.
+FILLED_FIELDS = ("subtitle", "publisher", "year", "pages", "language", "format", "location", "description")
+#: Sources whose posts and descriptions are Markdown as Shelfmark stores it (rendered and
+#: sanitised on display like every post). Sanitising them on the way in, as other apps'
+#: HTML is, would escape their Markdown (``> a quote`` -> ``&gt; a quote``).
+MARKDOWN_SOURCES = frozenset({"shelfmark"})
 
 
 class _Skip(Exception):
@@ -86,6 +114,7 @@ def run_import(
 ) -> ImportReport:
     """Import ``path`` for ``user``; see the module's docstring for the rules."""
     report = ImportReport(format=source.name)
+    markdown = source.name in MARKDOWN_SOURCES
     user_id, job_id = user.id, job.id if job is not None else None
     user = db.session.get(User, user_id)
     items = iter(source.read(path))
@@ -94,7 +123,7 @@ def run_import(
         if not batch:
             break
         for item in batch:
-            _import_item(item, user, report, job)
+            _import_item(item, user, report, job, markdown=markdown)
         if dry_run:
             db.session.rollback()
         else:
@@ -113,29 +142,37 @@ def run_import(
     return report
 
 
-def _import_item(item: Item, user: User, report: ImportReport, job: ImportJob | None) -> None:
+def _import_item(
+    item: Item, user: User, report: ImportReport, job: ImportJob | None, *, markdown: bool = False
+) -> None:
     if isinstance(item, SkippedRow):
         report.rows += 1
         report.skip(item.row, item.reason, item.cells)
         return
-    if not isinstance(item, BookRecord):
-        return  # posts, shelves and goals of Shelfmark's own export: not read by any source yet
     report.rows += 1
+    cells = item.cells if isinstance(item, BookRecord) else []
     savepoint = db.session.begin_nested()
     try:
         with db.session.no_autoflush:
-            _import_book_record(item, user, report, job)
+            if isinstance(item, BookRecord):
+                _import_book_record(item, user, report, job, markdown=markdown)
+            elif isinstance(item, PostRecord):
+                _add_post(None, item.post, user, report, job, markdown=markdown)
+            elif isinstance(item, ShelfRecord):
+                _shelf(item.name, user, report, job)
+            elif isinstance(item, GoalRecord):
+                _add_goal(item, user, report, job)
         db.session.flush()
         savepoint.commit()
     except _Skip as problem:
         savepoint.rollback()
-        report.skip(item.row, str(problem), item.cells)
+        report.skip(item.row, str(problem), cells)
         return
     except IntegrityError as problem:
         savepoint.rollback()
-        report.skip(item.row, f"The library refused this row ({_constraint(problem)}).", item.cells)
+        report.skip(item.row, f"The library refused this row ({_constraint(problem)}).", cells)
         return
-    for warning in item.warnings:
+    for warning in getattr(item, "warnings", []):
         report.warn(item.row, warning)
 
 
@@ -143,12 +180,15 @@ def _constraint(problem: IntegrityError) -> str:
     return str(problem.orig).splitlines()[0][:200]
 
 
-def _import_book_record(record: BookRecord, user: User, report: ImportReport, job: ImportJob | None) -> None:
+def _import_book_record(
+    record: BookRecord, user: User, report: ImportReport, job: ImportJob | None, *, markdown: bool = False
+) -> None:
     book = find_match(record.book, source_name=job.format if job else None)
     if book is None:
-        book = _create_book(record.book, report, job)
+        book = _create_book(record.book, report, job, markdown=markdown)
     else:
         report.matched += 1
+        _fill_empty_fields(book, record.book, user, report, job, markdown=markdown)
     if record.book.source_id and job is not None:
         _remember_source(book, job.format, record.book.source_id)
     if record.reading is not None:
@@ -156,7 +196,9 @@ def _import_book_record(record: BookRecord, user: User, report: ImportReport, jo
     for name in record.shelves:
         _put_on_shelf(book, name, user, report, job)
     for imported in record.posts:
-        _add_post(book, imported, user, report, job)
+        _add_post(book, imported, user, report, job, markdown=markdown)
+    for loan in record.loans:
+        _add_loan(book, loan, user, record, report, job)
 
 
 def find_match(imported: ImportedBook, *, source_name: str | None) -> Book | None:
@@ -181,29 +223,35 @@ def find_match(imported: ImportedBook, *, source_name: str | None) -> Book | Non
         )
         if found is not None:
             return found
-    if imported.authors:
-        return db.session.scalar(
-            select(Book)
-            .where(
-                Book.sort_title == sort_key_for_title(imported.title),
-                Book.sort_author == sort_key_for_author(" ".join(imported.authors[0].split())),
-            )
-            .order_by(Book.id)
-            .limit(1)
-        )
-    return None
+    # A book without authors (a pamphlet, an anthology) is its title among the others
+    # without authors: importing it again must not add it twice.
+    first_author = (
+        Book.sort_author == sort_key_for_author(" ".join(imported.authors[0].split()))
+        if imported.authors
+        else Book.sort_author.is_(None)
+    )
+    return db.session.scalar(
+        select(Book)
+        .where(Book.sort_title == sort_key_for_title(imported.title), first_author)
+        .order_by(Book.id)
+        .limit(1)
+    )
 
 
-def _track(job: ImportJob | None, kind: ImportItemKind, row_id: int, other_id: int | None = None) -> None:
+def _track(
+    job: ImportJob | None,
+    kind: ImportItemKind,
+    row_id: int,
+    other_id: int | None = None,
+    action: ImportItemAction = ImportItemAction.CREATED,
+) -> None:
     if job is not None:
-        db.session.add(
-            ImportItem(
-                job_id=job.id, kind=kind, action=ImportItemAction.CREATED, row_id=row_id, other_id=other_id
-            )
-        )
+        db.session.add(ImportItem(job_id=job.id, kind=kind, action=action, row_id=row_id, other_id=other_id))
 
 
-def _create_book(imported: ImportedBook, report: ImportReport, job: ImportJob | None) -> Book:
+def _create_book(
+    imported: ImportedBook, report: ImportReport, job: ImportJob | None, *, markdown: bool = False
+) -> Book:
     if len(imported.title) > TITLE_MAX:
         raise _Skip(f"The title is longer than {TITLE_MAX} characters.")
     problem = check_series(imported.series)
@@ -212,7 +260,7 @@ def _create_book(imported: ImportedBook, report: ImportReport, job: ImportJob | 
     book = Book(title=imported.title)
     data = {field: getattr(imported, field) for field in COPIED_FIELDS}
     if imported.description:
-        data["description"] = sanitize_html(imported.description)
+        data["description"] = _description(imported.description, markdown)
     if imported.copies is not None:
         data["copies"] = imported.copies
     apply_book_data(book, data)
@@ -229,6 +277,41 @@ def _create_book(imported: ImportedBook, report: ImportReport, job: ImportJob | 
     report.created["books"] += 1
     _track(job, ImportItemKind.BOOK, book.id)
     return book
+
+
+def _description(text: str, markdown: bool) -> str:
+    return (text if markdown else sanitize_html(text))[:DESCRIPTION_MAX]
+
+
+def _fill_empty_fields(
+    book: Book,
+    imported: ImportedBook,
+    user: User,
+    report: ImportReport,
+    job: ImportJob | None,
+    *,
+    markdown: bool,
+) -> None:
+    """Give a matched book what the file knows and the library does not (never replacing
+    a value), if the importer may edit it. ISBNs only where no other book holds them."""
+    data = {}
+    for field in FILLED_FIELDS:
+        value = getattr(imported, field)
+        if value not in (None, "") and getattr(book, field) in (None, ""):
+            data[field] = _description(value, markdown) if field == "description" else value
+    if imported.price_minor is not None and book.price_minor is None and not book.currency:
+        data["price_minor"], data["currency"] = imported.price_minor, imported.currency
+    for field in ("isbn13", "isbn10"):
+        value = getattr(imported, field)
+        if value and not getattr(book, field):
+            holder = db.session.scalar(select(Book.id).where(getattr(Book, field) == value))
+            if holder is None:
+                data[field] = value
+    if not data or edit_refusal(user, others_stake(book.id, user)) is not None:
+        return
+    apply_book_data(book, data)
+    report.updated += 1
+    _track(job, ImportItemKind.BOOK, book.id, action=ImportItemAction.UPDATED)
 
 
 def _count_new_authors(names: list[str]) -> int:
@@ -285,6 +368,10 @@ def _import_reading(
         report.created["reads"] += 1
         _track(job, ImportItemKind.READ, added.id)
     reading.status = imported.status
+    # After the reads: starting one clears the progress (webapp.reading_history).
+    if reading.progress_pages is None and reading.progress_percent is None:
+        reading.progress_pages = imported.progress_pages
+        reading.progress_percent = imported.progress_percent
     return reading
 
 
@@ -302,10 +389,11 @@ def _new_reads(reading: Reading, reads: list[ImportedRead]) -> Iterator[Imported
         yield read
 
 
-def _put_on_shelf(book: Book, name: str, user: User, report: ImportReport, job: ImportJob | None) -> None:
+def _shelf(name: str, user: User, report: ImportReport, job: ImportJob | None) -> Shelf | None:
+    """The user's shelf of that name, made if they have none yet."""
     name = " ".join(name.split())[:SHELF_NAME_MAX]
     if not name:
-        return
+        return None
     shelf = db.session.scalar(select(Shelf).where(Shelf.owner_id == user.id, Shelf.name == name))
     if shelf is None:
         shelf = Shelf(owner_id=user.id, name=name)
@@ -313,6 +401,13 @@ def _put_on_shelf(book: Book, name: str, user: User, report: ImportReport, job: 
         db.session.flush()
         report.created["shelves"] += 1
         _track(job, ImportItemKind.SHELF, shelf.id)
+    return shelf
+
+
+def _put_on_shelf(book: Book, name: str, user: User, report: ImportReport, job: ImportJob | None) -> None:
+    shelf = _shelf(name, user, report, job)
+    if shelf is None:
+        return
     on_shelf = db.session.scalar(
         select(func.count())
         .select_from(book_shelves)
@@ -325,13 +420,22 @@ def _put_on_shelf(book: Book, name: str, user: User, report: ImportReport, job: 
         _track(job, ImportItemKind.SHELF_PLACE, book.id, shelf.id)
 
 
-def _add_post(book: Book, imported, user: User, report: ImportReport, job: ImportJob | None) -> None:
-    body = sanitize_html(imported.body)
+def _add_post(
+    book: Book | None,
+    imported: ImportedPost,
+    user: User,
+    report: ImportReport,
+    job: ImportJob | None,
+    *,
+    markdown: bool = False,
+) -> None:
+    body = imported.body if markdown else sanitize_html(imported.body)
     title = " ".join(imported.title.split())[:300]
+    if not title:
+        raise _Skip("A post has no title.")
+    about = Post.book_id.is_(None) if book is None else Post.book_id == book.id
     exists = db.session.scalar(
-        select(Post.id).where(
-            Post.author_id == user.id, Post.book_id == book.id, Post.title == title, Post.body == body
-        )
+        select(Post.id).where(Post.author_id == user.id, about, Post.title == title, Post.body == body)
     )
     if exists is not None:
         return
@@ -340,7 +444,63 @@ def _add_post(book: Book, imported, user: User, report: ImportReport, job: Impor
         post.visibility = imported.visibility
     if imported.created_at:
         post.created_at = imported.created_at
+    if imported.updated_at:
+        post.updated_at = imported.updated_at
+    elif imported.created_at:
+        post.updated_at = imported.created_at
     db.session.add(post)
     db.session.flush()
     report.created["posts"] += 1
     _track(job, ImportItemKind.POST, post.id)
+
+
+def _add_loan(
+    book: Book,
+    imported: ImportedLoan,
+    user: User,
+    record: BookRecord,
+    report: ImportReport,
+    job: ImportJob | None,
+) -> None:
+    """A loan, by webapp.lending's rules; the same borrower on the same day is had."""
+    borrower = " ".join(imported.borrower.split())[:BORROWER_MAX_LENGTH]
+    exists = db.session.scalar(
+        select(Loan.id).where(
+            Loan.book_id == book.id, Loan.borrower == borrower, Loan.lent_on == imported.lent_on
+        )
+    )
+    if exists is not None:
+        return
+    values = {
+        "borrower": borrower,
+        "lent_on": imported.lent_on,
+        "due_on": imported.due_on,
+        "returned_on": imported.returned_on,
+        "note": (imported.note or "").strip()[:LOAN_NOTE_MAX_LENGTH] or None,
+    }
+    errors = check_loan(book, values, date.today())
+    if errors:
+        report.warn(
+            record.row,
+            f"row {record.row}: the loan to {borrower} was left out ({'; '.join(errors.values())})",
+        )
+        return
+    loan = Loan(book_id=book.id, recorded_by_id=user.id, **values)
+    db.session.add(loan)
+    db.session.flush()
+    report.created["loans"] += 1
+    _track(job, ImportItemKind.LOAN, loan.id)
+
+
+def _add_goal(record: GoalRecord, user: User, report: ImportReport, job: ImportJob | None) -> None:
+    """A reading goal for a year the person has none for (theirs is never overwritten)."""
+    exists = db.session.scalar(
+        select(ReadingGoal.id).where(ReadingGoal.user_id == user.id, ReadingGoal.year == record.year)
+    )
+    if exists is not None:
+        return
+    goal = ReadingGoal(user_id=user.id, year=record.year, target_books=record.target_books)
+    db.session.add(goal)
+    db.session.flush()
+    report.created["goals"] += 1
+    _track(job, ImportItemKind.GOAL, goal.id)
