@@ -1,4 +1,4 @@
-"""Libib's CSV export (Settings -> Export library).
+"""Libib's CSV export.
 
 One flat file for every kind of item Libib catalogues (books, movies, music, games),
 read by column name, with or without the ``collection`` column newer exports have. What

@@ -1,4 +1,4 @@
-"""LibraryThing's export (More -> Import/Export -> Export: tab-delimited, or CSV).
+"""LibraryThing's export, tab-delimited (or CSV).
 
 Read by column name, in whichever encoding the file has: LibraryThing has written
 ISO-8859-1 and UTF-8 (webapp.transfer.files tells them apart, and keeps a UTF-8 file

@@ -1,4 +1,4 @@
-"""The StoryGraph's CSV export (Manage Account -> Export StoryGraph Library).
+"""The StoryGraph's CSV export.
 
 Read by column name, so the current header (``Title,Authors,Contributors,ISBN/UID,…``)
 and the older one (``Title,Author,…,ISBN,…``) need no separate code. What each column
