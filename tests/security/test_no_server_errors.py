@@ -92,6 +92,7 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
         db.session.commit()
         ids = {
             "job_id": job.id,
+            "import_id": job.id,
             "format_name": "csv",
             "book_id": db.session.scalar(select(Book.id).limit(1)),
             "post_id": db.session.scalar(select(Post.id).limit(1)),

@@ -10,11 +10,10 @@ has written, it asks for the write scope, like changes do.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, send_file, url_for
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from webapp.api import bp
@@ -26,7 +25,8 @@ from webapp.api.schemas.imports import ExportQuery, ImportIn, ImportOut, ImportQ
 from webapp.extensions import db
 from webapp.models import ApiScope, ImportJob
 from webapp.transfer import jobs
-from webapp.transfer.pages import progress_of
+from webapp.transfer.export import EXPORT_FORMATS
+from webapp.transfer.pages import export_response, progress_of
 from webapp.transfer.undo import UndoRefused, undo_import
 
 TAGS = ["Imports and exports"]
@@ -144,8 +144,6 @@ def undo_import_call(import_id: int):
     },
 )
 def download_export(format_name: str, query: dict[str, Any]):
-    from webapp.transfer.export import EXPORT_FORMATS, export_file_name, media_type, write_export
-
     who = caller()
     if ApiScope.WRITE not in who.scopes:
         abort(403, "An export holds everything you have written: it needs a key with the write scope.")
@@ -155,18 +153,4 @@ def download_export(format_name: str, query: dict[str, Any]):
     desktop = current_app.config.get("MODE") == "desktop"
     if query["everyone"] and not (desktop or user.is_admin):
         abort(403, "Only an administrator may export every member's readings and posts.")
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it after the response)
-    write_export(
-        format_name,
-        spool,
-        user,
-        everything=desktop or query["everyone"],
-        data_dir=Path(current_app.config["DATA_DIR"]),
-    )
-    spool.seek(0)
-    return send_file(
-        spool,
-        mimetype=media_type(format_name),
-        as_attachment=True,
-        download_name=export_file_name(format_name),
-    )
+    return export_response(format_name, user, everything=desktop or query["everyone"])

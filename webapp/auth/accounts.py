@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
 from webapp.extensions import db
 from webapp.models import User
+from webapp.models.user import desktop_owner
 from webapp.security import launch_gate
 
 #: A constant hash to verify against when the username is unknown, so an attacker
@@ -136,9 +137,7 @@ def username_from_os(login_name: str) -> str:
     return cleaned[:64] if len(cleaned) >= 2 else f"{cleaned}-reader"
 
 
-def find_owner() -> User | None:
-    """The desktop library's owner: its first administrator (the first profile made)."""
-    return db.session.scalar(select(User).order_by(User.is_admin.desc(), User.id).limit(1))
+find_owner = desktop_owner  # the name the launcher and the sign-in code use
 
 
 def ensure_owner(login_name: str) -> User:

@@ -111,3 +111,10 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
+
+
+def desktop_owner() -> User | None:
+    """The desktop library's owner: its first administrator (the first profile made)."""
+    from sqlalchemy import select
+
+    return db.session.scalar(select(User).order_by(User.is_admin.desc(), User.id).limit(1))

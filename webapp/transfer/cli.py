@@ -14,10 +14,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from webapp.auth.accounts import find_owner
 from webapp.extensions import db
 from webapp.models import ImportJob, ImportStatus, User
 from webapp.models.common import utcnow
+from webapp.models.user import desktop_owner
 from webapp.transfer.engine import run_import
 from webapp.transfer.export import EXPORT_FORMATS, write_export
 from webapp.transfer.files import UnreadableFile
@@ -137,7 +137,7 @@ def _user(username: str | None) -> User:
         return user
     if current_app.config.get("MODE") == "server":
         raise ImportRefused("Say whose library this is: --user NAME.")
-    user = find_owner()
+    user = desktop_owner()
     if user is None:
         raise ImportRefused("The library has no owner yet: open Shelfmark once, or give --user.")
     return user

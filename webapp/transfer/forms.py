@@ -29,3 +29,7 @@ class ImportForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.format.choices = format_choices()
+
+
+class ConfirmForm(FlaskForm):
+    """The buttons of an import's page (import, cancel, undo): only the CSRF token."""

@@ -9,6 +9,7 @@ Each person sees only their own imports (another's id is a 404, as if it did not
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -21,19 +22,17 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from webapp.auth.forms import EmptyForm
 from webapp.extensions import db
 from webapp.models import ImportJob, ImportStatus
 from webapp.models.common import utcnow
 from webapp.transfer import jobs
-from webapp.transfer.forms import ImportForm
+from webapp.transfer.forms import ConfirmForm, ImportForm
 from webapp.transfer.skipped_file import skipped_file_name, skipped_rows_file
 from webapp.transfer.sources import source_named
 from webapp.transfer.undo import UndoRefused, undo_import
@@ -105,7 +104,7 @@ def import_job(job_id: int) -> str:
         status=ImportStatus(job.status),
         report=report,
         progress=progress_of(job),
-        form=EmptyForm(),
+        form=ConfirmForm(),
         source_label=_source_label(job.format),
     )
 
@@ -144,7 +143,7 @@ def import_progress(job_id: int) -> Response:
 
 
 def _checked_post(job_id: int) -> ImportJob:
-    if not EmptyForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     return _own_job(job_id)
 
@@ -218,29 +217,46 @@ def may_export_everything() -> bool:
 
 @bp.get("/export/<format_name>")
 def download_export(format_name: str) -> Response:
-    from webapp.transfer.export import EXPORT_FORMATS, export_file_name, media_type, write_export
+    from webapp.transfer.export import EXPORT_FORMATS
 
     if format_name not in EXPORT_FORMATS:
         abort(404)
     everything = may_export_everything() and (
         current_app.config.get("MODE") == "desktop" or request.args.get("everyone") == "1"
     )
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it after the response)
-    write_export(
-        format_name,
-        spool,
-        current_user._get_current_object(),
-        everything=everything,
-        data_dir=Path(current_app.config["DATA_DIR"]),
-    )
-    spool.seek(0)
-    return send_file(
-        spool,
-        mimetype=media_type(format_name),
-        as_attachment=True,
-        download_name=export_file_name(format_name),
-        max_age=0,
-    )
+    return export_response(format_name, current_user._get_current_object(), everything=everything)
+
+
+def export_response(format_name: str, user, *, everything: bool) -> Response:
+    """The export as a download. It is written to a temporary file first (a zip cannot
+    be streamed while it is being built), then streamed from it and the file removed;
+    the generator opens it itself, so a response nobody reads leaves no open file."""
+    from webapp.transfer.export import export_file_name, media_type, write_export
+
+    handle, name = tempfile.mkstemp(prefix="shelfmark-export-")
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as spool:
+            write_export(
+                format_name, spool, user, everything=everything, data_dir=Path(current_app.config["DATA_DIR"])
+            )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+    def chunks():
+        try:
+            with path.open("rb") as stream:
+                while chunk := stream.read(64 * 1024):
+                    yield chunk
+        finally:
+            path.unlink(missing_ok=True)
+
+    response = Response(chunks(), mimetype=media_type(format_name), direct_passthrough=True)
+    response.headers["Content-Disposition"] = _attachment(export_file_name(format_name))
+    response.headers["Content-Length"] = str(path.stat().st_size)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def init_app(app) -> None:
