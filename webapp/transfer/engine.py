@@ -25,12 +25,13 @@ decided here, the same for every app's export:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from datetime import date
 from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from webapp.catalogue import apply_book_data, authors_from_names, check_series, set_series
 from webapp.extensions import db
@@ -74,6 +75,7 @@ from webapp.transfer.report import ImportReport
 from webapp.transfer.sources import Source
 
 SHELF_NAME_MAX = 100
+AUTHOR_NAME_MAX = 255
 TITLE_MAX = 500
 #: ImportedBook fields copied onto a new book as they are.
 COPIED_FIELDS = (
@@ -97,6 +99,36 @@ FILLED_FIELDS = ("subtitle", "publisher", "year", "pages", "language", "format",
 MARKDOWN_SOURCES = frozenset({"shelfmark"})
 
 
+class _Preview:
+    """What a dry run would have created in earlier batches, which it rolled back.
+
+    Without it the preview of a long file counts an author of two hundred books as two
+    hundred new authors (each batch starts from the library as it is) and a book listed
+    twice as two books. Keys are hashed: a 100,000-row preview holds a few hundred
+    thousand integers, not the rows."""
+
+    def __init__(self) -> None:
+        self.authors: set[str] = set()
+        self.series: set[str] = set()
+        self.shelves: set[str] = set()
+        self.books: set[int] = set()
+
+    @staticmethod
+    def book_keys(imported: ImportedBook, source_name: str | None) -> set[int]:
+        keys = set()
+        isbn13 = imported.isbn13 or (imported.isbn10 and isbn10_to_isbn13(imported.isbn10))
+        if isbn13:
+            keys.add(hash(("isbn", isbn13)))
+        if imported.source_id and source_name:
+            keys.add(hash(("source", source_name, imported.source_id)))
+        first = sort_key_for_author(" ".join(imported.authors[0].split())) if imported.authors else None
+        keys.add(hash(("title", sort_key_for_title(imported.title), first)))
+        return keys
+
+
+_preview: ContextVar[_Preview | None] = ContextVar("shelfmark_import_preview", default=None)
+
+
 class _Skip(Exception):
     """A record that cannot be saved; the message is the skip reason."""
 
@@ -115,8 +147,26 @@ def run_import(
     """Import ``path`` for ``user``; see the module's docstring for the rules."""
     report = ImportReport(format=source.name)
     markdown = source.name in MARKDOWN_SOURCES
+    user = db.session.get(User, user.id)
+    preview_token = _preview.set(_Preview() if dry_run else None)
+    try:
+        return _run_batches(source, path, user, report, job, dry_run, batch_size, progress, markdown)
+    finally:
+        _preview.reset(preview_token)
+
+
+def _run_batches(
+    source: Source,
+    path: Path,
+    user: User,
+    report: ImportReport,
+    job: ImportJob | None,
+    dry_run: bool,
+    batch_size: int,
+    progress: Callable[[int], bool] | None,
+    markdown: bool,
+) -> ImportReport:
     user_id, job_id = user.id, job.id if job is not None else None
-    user = db.session.get(User, user_id)
     items = iter(source.read(path))
     while True:
         batch = list(islice(items, batch_size))
@@ -168,7 +218,9 @@ def _import_item(
         savepoint.rollback()
         report.skip(item.row, str(problem), cells)
         return
-    except IntegrityError as problem:
+    except (IntegrityError, DataError) as problem:
+        # A rule only the database knows (PostgreSQL's length of a name, a UNIQUE
+        # another row holds): this row is skipped, the rest of the batch is kept.
         savepoint.rollback()
         report.skip(item.row, f"The library refused this row ({_constraint(problem)}).", cells)
         return
@@ -176,15 +228,28 @@ def _import_item(
         report.warn(item.row, warning)
 
 
-def _constraint(problem: IntegrityError) -> str:
+def _constraint(problem: IntegrityError | DataError) -> str:
     return str(problem.orig).splitlines()[0][:200]
 
 
 def _import_book_record(
     record: BookRecord, user: User, report: ImportReport, job: ImportJob | None, *, markdown: bool = False
 ) -> None:
-    book = find_match(record.book, source_name=job.format if job else None)
-    if book is None:
+    source_name = job.format if job else None
+    book = find_match(record.book, source_name=source_name)
+    preview = _preview.get()
+    if book is None and preview is not None:
+        keys = preview.book_keys(record.book, source_name)
+        if keys & preview.books:
+            # An earlier batch of this preview "created" it: the import will match it.
+            counted = dict(report.created)
+            book = _create_book(record.book, report, job, markdown=markdown)
+            report.created.update(counted)
+            report.matched += 1
+        else:
+            book = _create_book(record.book, report, job, markdown=markdown)
+            preview.books |= keys
+    elif book is None:
         book = _create_book(record.book, report, job, markdown=markdown)
     else:
         report.matched += 1
@@ -257,8 +322,9 @@ def _create_book(
     problem = check_series(imported.series)
     if problem:
         raise _Skip(f"Series: {problem}")
-    book = Book(title=imported.title)
     data = {field: getattr(imported, field) for field in COPIED_FIELDS}
+    _check_lengths(data, imported.authors)
+    book = Book(title=imported.title)
     if imported.description:
         data["description"] = _description(imported.description, markdown)
     if imported.copies is not None:
@@ -277,6 +343,23 @@ def _create_book(
     report.created["books"] += 1
     _track(job, ImportItemKind.BOOK, book.id)
     return book
+
+
+def _check_lengths(data: dict, authors: list[str]) -> None:
+    """Refuse what a column cannot hold, the same on SQLite (which would store it) as on
+    PostgreSQL (which refuses it), with the field's name rather than the database's."""
+    for field, value in data.items():
+        if not _fits(field, value):
+            length = Book.__table__.c[field].type.length
+            raise _Skip(f"The {field.replace('_', ' ')} is longer than {length} characters.")
+    for name in authors:
+        if len(" ".join(name.split())) > AUTHOR_NAME_MAX:
+            raise _Skip(f"An author's name is longer than {AUTHOR_NAME_MAX} characters.")
+
+
+def _fits(field: str, value: object) -> bool:
+    length = getattr(Book.__table__.c[field].type, "length", None)
+    return not (isinstance(value, str) and length and len(value) > length)
 
 
 def _description(text: str, markdown: bool) -> str:
@@ -307,6 +390,7 @@ def _fill_empty_fields(
             holder = db.session.scalar(select(Book.id).where(getattr(Book, field) == value))
             if holder is None:
                 data[field] = value
+    data = {field: value for field, value in data.items() if _fits(field, value)}
     if not data or edit_refusal(user, others_stake(book.id, user)) is not None:
         return
     apply_book_data(book, data)
@@ -320,18 +404,29 @@ def _count_new_authors(names: list[str]) -> int:
         return 0
     from webapp.models import Author
 
-    known = db.session.scalar(select(func.count()).select_from(Author).where(Author.name.in_(wanted)))
-    return len(wanted) - (known or 0)
+    known = set(db.session.scalars(select(Author.name).where(Author.name.in_(wanted))))
+    return _newly_seen(wanted - known, "authors")
+
+
+def _newly_seen(new: set[str], kind: str) -> int:
+    """How many of these would be new; in a preview, not counting those an earlier
+    (rolled back) batch counted already."""
+    preview = _preview.get()
+    if preview is not None:
+        seen = getattr(preview, kind)
+        new = new - seen
+        seen |= new
+    return len(new)
 
 
 def _count_new_series(names: Iterable[str]) -> int:
     from webapp.models import Series
 
     wanted = {" ".join(name.split()).lower() for name in names if name.strip()}
-    known = db.session.scalar(
-        select(func.count()).select_from(Series).where(func.lower(Series.name).in_(wanted))
+    known = set(
+        db.session.scalars(select(func.lower(Series.name)).where(func.lower(Series.name).in_(wanted)))
     )
-    return len(wanted) - (known or 0)
+    return _newly_seen(wanted - known, "series")
 
 
 def _remember_source(book: Book, source_name: str, source_id: str) -> None:
@@ -399,7 +494,7 @@ def _shelf(name: str, user: User, report: ImportReport, job: ImportJob | None) -
         shelf = Shelf(owner_id=user.id, name=name)
         db.session.add(shelf)
         db.session.flush()
-        report.created["shelves"] += 1
+        report.created["shelves"] += _newly_seen({name}, "shelves")
         _track(job, ImportItemKind.SHELF, shelf.id)
     return shelf
 
