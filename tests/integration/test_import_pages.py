@@ -190,3 +190,30 @@ def test_cancel_stops_the_import_after_its_first_batch(app, client, reader, tmp_
         assert db.session.scalar(
             select(func.count()).select_from(ImportItem).where(ImportItem.job_id == job_id)
         )
+
+
+def test_the_export_page_downloads_each_format_as_an_attachment(app, client, reader) -> None:
+    assert "Download Shelfmark export" in client.get("/settings/export").get_data(as_text=True)
+    for format_name, media in (
+        ("shelfmark", "application/zip"),
+        ("goodreads", "text/csv"),
+        ("csv", "text/csv"),
+    ):
+        response = client.get(f"/settings/export/{format_name}")
+        assert response.status_code == 200, format_name
+        assert response.mimetype == media
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert int(response.headers["Content-Length"]) == len(response.get_data())
+    assert client.get("/settings/export/pdf").status_code == 404
+
+
+def test_a_member_asking_for_everyones_export_gets_only_their_own(app, client, reader) -> None:
+    other = make_user(app, "other")
+    with app.app_context():
+        db.session.add(Post(author_id=other.id, title="Other's diary", body="secret"))
+        db.session.commit()
+    body = client.get("/settings/export/shelfmark?everyone=1").get_data()
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        assert b"Other's diary" not in archive.read("library.json")
