@@ -106,10 +106,6 @@ def test_the_covers_travel_in_the_zip_under_names_the_export_chose(first, tmp_pa
         assert archive.read("covers/1.png").startswith(b"\x89PNG")
 
 
-@pytest.mark.xfail(
-    reason="the engine stores ImportedBook.cover once the cover change to _create_book is merged",
-    strict=False,
-)
 def test_covers_survive_the_round_trip(first, make_app, tmp_path) -> None:
     exported = library_json(export(first, tmp_path / "one.zip"))
     second = desktop_library(make_app, tmp_path, "second")

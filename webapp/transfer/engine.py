@@ -27,13 +27,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from datetime import date
-from itertools import islice
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from webapp.catalogue import apply_book_data, authors_from_names, check_series, set_series
+from webapp.covers import InvalidCover, read_cover, remove_cover, store_cover
 from webapp.extensions import db
 from webapp.isbn import isbn10_to_isbn13, isbn13_to_isbn10
 from webapp.lending import check_loan
@@ -59,6 +60,7 @@ from webapp.models.limits import DESCRIPTION_MAX
 from webapp.models.loan import BORROWER_MAX_LENGTH, LOAN_NOTE_MAX_LENGTH
 from webapp.permissions import edit_refusal, others_stake
 from webapp.reading_history import ReadProblem, add_read
+from webapp.transfer.cells import CellProblem
 from webapp.transfer.records import (
     BookRecord,
     GoalRecord,
@@ -129,6 +131,38 @@ class _Preview:
 _preview: ContextVar[_Preview | None] = ContextVar("shelfmark_import_preview", default=None)
 
 
+class _Covers:
+    """Where this run stores covers, and the files the current record wrote (removed
+    again if the database refuses the record: a cover must not outlive its book)."""
+
+    def __init__(self, data_dir: Path, *, dry_run: bool, max_bytes: int) -> None:
+        self.data_dir, self.dry_run, self.max_bytes = data_dir, dry_run, max_bytes
+        self.written: list[str] = []
+
+    def store(self, path: Path) -> str | None:
+        """The stored cover's name (None in a dry run: checked, not kept), or CellProblem."""
+        try:
+            with path.open("rb") as stream:
+                data, extension = read_cover(stream, self.max_bytes)
+        except OSError as problem:
+            raise CellProblem(f"its cover cannot be read ({problem.strerror or problem})") from None
+        except InvalidCover as problem:
+            raise CellProblem(f"its cover was left out: {problem}") from None
+        if self.dry_run:
+            return None
+        name = store_cover(data, extension, self.data_dir)
+        self.written.append(name)
+        return name
+
+    def forget_record(self) -> None:
+        for name in self.written:
+            remove_cover(self.data_dir, name)
+        self.written.clear()
+
+
+_covers: ContextVar[_Covers | None] = ContextVar("shelfmark_import_covers", default=None)
+
+
 class _Skip(Exception):
     """A record that cannot be saved; the message is the skip reason."""
 
@@ -149,10 +183,13 @@ def run_import(
     markdown = source.name in MARKDOWN_SOURCES
     user = db.session.get(User, user.id)
     preview_token = _preview.set(_Preview() if dry_run else None)
+    max_bytes = current_app.config.get("COVER_MAX_BYTES", 5 * 1024 * 1024)
+    covers_token = _covers.set(_Covers(Path(data_dir), dry_run=dry_run, max_bytes=max_bytes))
     try:
         return _run_batches(source, path, user, report, job, dry_run, batch_size, progress, markdown)
     finally:
         _preview.reset(preview_token)
+        _covers.reset(covers_token)
 
 
 def _run_batches(
@@ -167,29 +204,48 @@ def _run_batches(
     markdown: bool,
 ) -> ImportReport:
     user_id, job_id = user.id, job.id if job is not None else None
-    items = iter(source.read(path))
-    while True:
-        batch = list(islice(items, batch_size))
-        if not batch:
-            break
-        for item in batch:
+    # Records are taken one at a time, never a batch ahead: a source may hold a record's
+    # files (a cover from a zip) only until it is asked for the next record.
+    items = source.read(path)
+    in_batch = 0
+    try:
+        for item in items:
             _import_item(item, user, report, job, markdown=markdown)
-        if dry_run:
-            db.session.rollback()
+            in_batch += 1
+            if in_batch < batch_size:
+                continue
+            in_batch = 0
+            user, job = _end_batch(report, user_id, job_id, dry_run)
+            if progress is not None and progress(report.rows) is False:
+                report.cancelled = True
+                break
         else:
-            if job is not None:
-                job.rows_done = report.rows
-            db.session.commit()
-        # What the batch loaded is not needed by the next one: a session holding every
-        # book imported so far makes each flush slower and the memory grow with the file.
-        db.session.expunge_all()
-        user = db.session.get(User, user_id)
-        if job_id is not None:
-            job = db.session.get(ImportJob, job_id)
-        if progress is not None and progress(report.rows) is False:
-            report.cancelled = True
-            break
+            if in_batch:
+                _end_batch(report, user_id, job_id, dry_run)
+                if progress is not None:
+                    progress(report.rows)
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
     return report
+
+
+def _end_batch(
+    report: ImportReport, user_id: int, job_id: int | None, dry_run: bool
+) -> tuple[User, ImportJob | None]:
+    """Commit (a dry run: roll back) the batch; the user and job, loaded afresh."""
+    if dry_run:
+        db.session.rollback()
+    else:
+        if job_id is not None:
+            db.session.get(ImportJob, job_id).rows_done = report.rows
+        db.session.commit()
+    # What the batch loaded is not needed by the next one: a session holding every
+    # book imported so far makes each flush slower and the memory grow with the file.
+    db.session.expunge_all()
+    user = db.session.get(User, user_id)
+    return user, db.session.get(ImportJob, job_id) if job_id is not None else None
 
 
 def _import_item(
@@ -201,6 +257,7 @@ def _import_item(
         return
     report.rows += 1
     cells = item.cells if isinstance(item, BookRecord) else []
+    covers = _covers.get()
     savepoint = db.session.begin_nested()
     try:
         with db.session.no_autoflush:
@@ -216,14 +273,17 @@ def _import_item(
         savepoint.commit()
     except _Skip as problem:
         savepoint.rollback()
+        covers.forget_record()
         report.skip(item.row, str(problem), cells)
         return
     except (IntegrityError, DataError) as problem:
         # A rule only the database knows (PostgreSQL's length of a name, a UNIQUE
         # another row holds): this row is skipped, the rest of the batch is kept.
         savepoint.rollback()
+        covers.forget_record()
         report.skip(item.row, f"The library refused this row ({_constraint(problem)}).", cells)
         return
+    covers.written.clear()
     for warning in getattr(item, "warnings", []):
         report.warn(item.row, warning)
 
@@ -243,14 +303,14 @@ def _import_book_record(
         if keys & preview.books:
             # An earlier batch of this preview "created" it: the import will match it.
             counted = dict(report.created)
-            book = _create_book(record.book, report, job, markdown=markdown)
+            book = _create_book(record.book, report, job, markdown=markdown, record=record)
             report.created.update(counted)
             report.matched += 1
         else:
-            book = _create_book(record.book, report, job, markdown=markdown)
+            book = _create_book(record.book, report, job, markdown=markdown, record=record)
             preview.books |= keys
     elif book is None:
-        book = _create_book(record.book, report, job, markdown=markdown)
+        book = _create_book(record.book, report, job, markdown=markdown, record=record)
     else:
         report.matched += 1
         _fill_empty_fields(book, record.book, user, report, job, markdown=markdown)
@@ -315,7 +375,12 @@ def _track(
 
 
 def _create_book(
-    imported: ImportedBook, report: ImportReport, job: ImportJob | None, *, markdown: bool = False
+    imported: ImportedBook,
+    report: ImportReport,
+    job: ImportJob | None,
+    *,
+    markdown: bool = False,
+    record: BookRecord | None = None,
 ) -> Book:
     if len(imported.title) > TITLE_MAX:
         raise _Skip(f"The title is longer than {TITLE_MAX} characters.")
@@ -338,11 +403,24 @@ def _create_book(
         set_series(book, imported.series)
     if imported.added_at:
         book.added_at = imported.added_at
+    if imported.cover is not None:
+        book.cover_file = _stored_cover(imported.cover, record)
     db.session.add(book)
     db.session.flush()
     report.created["books"] += 1
     _track(job, ImportItemKind.BOOK, book.id)
     return book
+
+
+def _stored_cover(path: Path, record: BookRecord | None) -> str | None:
+    """The cover decoded and re-encoded as an upload is; a bad one is a warning on the
+    row, and the book comes in without it."""
+    try:
+        return _covers.get().store(path)
+    except CellProblem as problem:
+        if record is not None:
+            record.warnings.append(f"row {record.row}: {problem}")
+        return None
 
 
 def _check_lengths(data: dict, authors: list[str]) -> None:
