@@ -60,7 +60,9 @@ RUNTIME=(python3 python3-venv python3-dev gcc libc6-dev pkg-config libgireposito
 # librsvg2-bin: rsvg-convert draws the icons from the SVG (build/icons.py).
 # imagemagick: `import` and `convert` take and measure the window tests' screenshots
 # (tests/desktop/x11.py); PNG and X11 only, so it needs no delegate from its "extra" package.
-TEST=(xvfb chromium postgresql librsvg2-bin imagemagick)
+# calibre: calibredb makes the real Calibre libraries the Calibre importer's tests read
+# (tests/calibre_library.py); without its recommends it needs no desktop around it.
+TEST=(xvfb chromium postgresql librsvg2-bin imagemagick calibre)
 WANTED=("${RUNTIME[@]}")
 TESTS=false
 if [[ "${1:-}" == "--tests" ]]; then
@@ -158,6 +160,12 @@ if $TESTS; then
   postgres=$(compgen -G "/usr/lib/postgresql/*/bin/postgres" | sort -V | tail -1)
   "$postgres" --version >/dev/null 2>&1 || fail "PostgreSQL's server does not run: $postgres --version fails"
   command -v pg_lsclusters >/dev/null || fail "pg_lsclusters is missing (postgresql-common)"
+
+  # Calibre: calibredb makes a library and adds a book to it, headless, as the tests do.
+  QT_QPA_PLATFORM=offscreen CALIBRE_CONFIG_DIRECTORY="$work/calibre-config" timeout 120 \
+    calibredb --library-path "$work/calibre" add --empty --title Probe >"$work/calibre.out" 2>"$work/calibre.err" ||
+    fail "calibredb cannot make a Calibre library (calibre): $(grep -v '^\s*$' "$work/calibre.err" | tail -1)"
+  [[ -s "$work/calibre/metadata.db" ]] || fail "calibredb made no metadata.db (calibre)"
 fi
 
 if $chromium_started; then

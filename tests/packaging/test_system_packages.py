@@ -50,6 +50,17 @@ def test_a_chromium_that_does_not_start_stops_the_set_up_naming_it(tmp_path) -> 
     ]
 
 
+def test_a_calibredb_that_cannot_make_a_library_stops_the_set_up_naming_it(tmp_path) -> None:
+    result = run_with_broken(
+        "calibredb", "ImportError: libQt6Core.so.6: cannot open shared object file", tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "system-packages: calibredb cannot make a Calibre library (calibre): "
+        "ImportError: libQt6Core.so.6: cannot open shared object file"
+    ]
+
+
 def test_a_gtk_that_cannot_read_the_svg_icon_stops_the_set_up_naming_it(tmp_path) -> None:
     """Without gdk-pixbuf's SVG loader (librsvg2-common, which GTK only recommends) the
     window fails to start; an empty loader list is what such a machine has."""
