@@ -14,7 +14,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from webapp import create_app
+from tests.today import TODAY
+from webapp import clock, create_app
 from webapp.extensions import db, login_manager
 from webapp.models import User
 from webapp.schema_upgrade import upgrade_with_backup
@@ -23,6 +24,12 @@ from webapp.security import launch_gate, open_gate
 ROOT = Path(__file__).resolve().parent.parent
 #: The PostgreSQL server scripts/test.sh starts; tests that need it skip without it.
 POSTGRES_SERVER_URL = os.environ.get("SHELFMARK_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(autouse=True)
+def one_calendar_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the app's "today" as tests.today.TODAY, midnight or not."""
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ operation.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from tests.api.conftest import make_key
 from tests.conftest import make_user
+from tests.today import TODAY
 from webapp.catalogue import SeriesPlace, set_series
 from webapp.demo import generate_library
 from webapp.extensions import db
@@ -91,7 +92,7 @@ def fuzzed(make_app):
 
 def add_series_and_loans(owner: User) -> None:
     """The demo library has reads; give some books series and loans too, open and returned."""
-    today = date.today()
+    today = TODAY
     books = db.session.scalars(select(Book).order_by(Book.id).limit(6)).all()
     for position, book in enumerate(books, start=1):
         book.copies = 2

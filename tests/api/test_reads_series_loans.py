@@ -4,16 +4,16 @@ nothing kept of a request that was refused."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.api.conftest import KeyClient, make_key
+from tests.today import TODAY
 from webapp.extensions import db
 from webapp.models import Book, BookSeries, Loan, Read, Reading, Series
 
-TODAY = date.today()
 TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 YESTERDAY = (TODAY - timedelta(days=1)).isoformat()
 

@@ -3,14 +3,13 @@ the live preview; then finds it on their profile and their dashboard."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
 from desktop.server import LocalServer
 from tests.conftest import make_user, sign_in
 from tests.integration.journal_data import add_book, add_reading
+from tests.today import TODAY
 from webapp.extensions import db
 from webapp.models import User
 
@@ -37,7 +36,7 @@ def test_write_a_post_with_live_preview_then_find_it_on_profile_and_dashboard(
         book = add_book(db.session, "The Dispossessed", 387, "paperback")
         finished = add_book(db.session, "Kindred", 264, "hardcover")
         robin = db.session.get(User, reader.id)
-        add_reading(db.session, robin, finished, "read", date.today())
+        add_reading(db.session, robin, finished, "read", TODAY)
         db.session.commit()
         book_id = book.id
     client = app.test_client()

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, make_user, sign_in
+from tests.today import TODAY
 from webapp.extensions import db
 from webapp.models import Book, Post, Reading, Shelf
 
@@ -141,7 +141,7 @@ def test_new_book_form_is_prefilled_from_the_quick_add_title(signed_in) -> None:
         ({"isbn10": "0441172718"}, "isbn10", "check digit is wrong"),
         ({"isbn13": "12345"}, "isbn13", "An ISBN-13 has 13 digits."),
         ({"isbn13": "9780441172719", "isbn10": "0552137030"}, "isbn10", "different books"),
-        ({"year": str(date.today().year + 2)}, "year", f"at most {date.today().year + 1}"),
+        ({"year": str(TODAY.year + 2)}, "year", f"at most {TODAY.year + 1}"),
         ({"year": "nineteen"}, "year", "Not a valid integer value."),
         ({"pages": "-3"}, "pages", "Pages must be a positive number."),
         ({"pages": "0"}, "pages", "Pages must be a positive number."),
@@ -163,9 +163,9 @@ def test_bad_book_input_is_explained_and_nothing_is_saved(app, signed_in, fields
 
 
 def test_a_future_year_up_to_next_year_is_accepted(app, signed_in) -> None:
-    book_id = add_book(signed_in, year=str(date.today().year + 1))
+    book_id = add_book(signed_in, year=str(TODAY.year + 1))
     with app.app_context():
-        assert db.session.get(Book, book_id).year == date.today().year + 1
+        assert db.session.get(Book, book_id).year == TODAY.year + 1
 
 
 def test_a_duplicate_isbn_names_and_links_the_book_that_has_it(app, signed_in) -> None:
@@ -338,7 +338,7 @@ def test_starting_then_finishing_records_one_dated_read_and_saving_again_adds_no
     post_reading(signed_in, book_id, status="reading")
     post_reading(signed_in, book_id, status="read")
     post_reading(signed_in, book_id, status="read", rating="4")  # the same status: no new read
-    today = date.today()
+    today = TODAY
     with app.app_context():
         reading = db.session.scalar(select(Reading).where(Reading.user_id == user.id))
         assert [(r.outcome, r.started_on, r.ended_on) for r in reading.reads] == [("finished", today, today)]
@@ -355,10 +355,10 @@ def test_a_status_change_in_place_brings_the_reading_history_along(app, signed_i
     assert response.status_code == 200
     assert html.lstrip().startswith('<section class="panel reading-panel"')
     history = html[html.index('<section class="panel reads-panel" id="my-reads"') :]
-    assert "Reading now" in history and f"since {date.today().day} " in history
+    assert "Reading now" in history and f"since {TODAY.day} " in history
     assert "Read again" not in history  # a read is under way
     finished = post_reading(signed_in, book_id, fragment=True, status="read").get_data(as_text=True)
-    assert f"Read once: {date.today():%b %Y}" in finished and ">Read again</button>" in finished
+    assert f"Read once: {TODAY:%b %Y}" in finished and ">Read again</button>" in finished
 
 
 def test_setting_my_reading_in_place_answers_with_just_the_panel(app, signed_in) -> None:

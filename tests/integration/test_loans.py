@@ -13,10 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, make_user, sign_in
+from tests.today import TODAY
 from webapp.extensions import db
 from webapp.models import Book, Loan, User
-
-TODAY = date.today()
 
 
 def day(offset: int) -> date:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, make_user, sign_in
 from tests.integration.journal_data import add_book, add_post, add_reading
+from tests.today import TODAY
 from webapp.extensions import db
 from webapp.models import ReadingGoal, Shelf, User
 
@@ -23,7 +24,7 @@ def library(app, user) -> None:
         now_reading = add_book(db.session, "Piranesi", 272, "hardcover")
         finished = add_book(db.session, "Middlemarch", 880, "paperback")
         add_reading(db.session, reader, now_reading, "reading", progress_pages=136)
-        add_reading(db.session, reader, finished, "read", date.today() - timedelta(days=1), rating_halves=9)
+        add_reading(db.session, reader, finished, "read", TODAY - timedelta(days=1), rating_halves=9)
         db.session.add(Shelf(owner=reader, name="Favourites", books=[finished]))
         add_post(db.session, reader, "Shared thoughts", "shared", book=finished)
         add_post(db.session, reader, "Private thoughts", "private")
@@ -58,7 +59,7 @@ def test_the_dashboard_shows_reading_progress_posts_and_charts(library, signed_i
     charts = re.findall(r'<svg class="chart-svg"[^>]*role="img"', page)
     assert len(charts) == 5  # books and pages per month, per year, ratings, formats
     assert '<title id="chart-books-month-title">Books finished per month</title>' in page
-    this_month = date.today() - timedelta(days=1)
+    this_month = TODAY - timedelta(days=1)
     assert f"{this_month:%b}: 1" in page  # the chart's spoken summary names the month's book
     assert "Paperback: 1" in page and "4.5★: 1" in page
     assert '<table class="visually-hidden">' in page
@@ -74,7 +75,7 @@ def goal_of(app, user) -> int | None:
     with app.app_context():
         return db.session.scalar(
             select(ReadingGoal.target_books).where(
-                ReadingGoal.user_id == user.id, ReadingGoal.year == date.today().year
+                ReadingGoal.user_id == user.id, ReadingGoal.year == TODAY.year
             )
         )
 

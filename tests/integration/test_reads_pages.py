@@ -5,13 +5,14 @@ reader ever touches or sees their reads."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, make_user, sign_in
 from tests.integration.journal_data import add_read
+from tests.today import TODAY
 from webapp.extensions import db
 from webapp.models import Book, Read, Reading, User
 
@@ -125,8 +126,8 @@ def test_adding_a_read_with_dates_of_any_precision_saves_it(app, signed_in, user
     [
         ("2019-03-20", "2019-03-01", "finished", "ended_on", "A read ends after it starts."),
         ("2020", "2019-12", "finished", "ended_on", "A read ends after it starts."),
-        ((date.today() + timedelta(days=1)).isoformat(), "", "finished", "started_on", "in the future"),
-        ("", str(date.today().year + 1), "finished", "ended_on", "in the future"),
+        ((TODAY + timedelta(days=1)).isoformat(), "", "finished", "started_on", "in the future"),
+        ("", str(TODAY.year + 1), "finished", "ended_on", "in the future"),
         ("", "2019-13", "finished", "ended_on", "not a date in the calendar"),
         ("2019-02-30", "", "finished", "started_on", "not a date in the calendar"),
         ("last spring", "", "finished", "started_on", "Write a date as YYYY-MM-DD, YYYY-MM or YYYY."),
@@ -206,7 +207,7 @@ def test_read_again_starts_a_read_today_once(app, signed_in, user, book_id) -> N
     token = csrf_token(signed_in)
     response = signed_in.post(f"/books/{book_id}/reads/again", data={"csrf_token": token})
     assert response.status_code == 302
-    today = date.today().isoformat()
+    today = TODAY.isoformat()
     assert reads_of(app, user) == [("finished", "2019-03-01", "2019-03-20"), ("in_progress", today, None)]
     page = signed_in.get(f"/books/{book_id}").get_data(as_text=True)
     assert ">Read again</button>" not in page  # a read is under way

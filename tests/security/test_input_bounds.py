@@ -62,6 +62,7 @@ def filled(make_app) -> tuple[Flask, dict[str, object], str]:
         "user_id": owner.id,
         "key_id": 1,
         "job_id": 1,
+        "import_id": 1,
         "username": "owner",
     }
     return app, ids, key

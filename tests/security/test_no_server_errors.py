@@ -5,13 +5,12 @@ fields get the same treatment."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from flask import Flask, url_for
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, make_user, sign_in
+from tests.today import TODAY
 from webapp.catalogue import SeriesPlace, set_series
 from webapp.demo import generate_library
 from webapp.extensions import db
@@ -78,7 +77,7 @@ def filled(make_app) -> tuple[Flask, dict[str, object]]:
         book = db.session.scalar(select(Book).order_by(Book.id).limit(1))
         book.copies = 2
         set_series(book, [SeriesPlace("Dune", "1")])
-        lend(book, {"borrower": "Sam", "due_on": date.today()}, by=None, today=date.today())
+        lend(book, {"borrower": "Sam", "due_on": TODAY}, by=None, today=TODAY)
         report = ImportReport(format="goodreads", rows=1)
         report.skip(2, "The row has no title.", ["1", ""])
         job = ImportJob(

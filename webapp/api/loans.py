@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
-from webapp import lending
+from webapp import clock, lending
 from webapp.api import bp
 from webapp.api.auth import caller
 from webapp.api.errors import field_errors
@@ -65,7 +65,7 @@ def loans_matching(query: dict[str, Any]):
 
 
 def loan_out(loan: Loan, today: date | None = None) -> dict[str, Any]:
-    today = today or date.today()
+    today = today or clock.today()
     return {
         "id": loan.id,
         "book": loan.book,
@@ -93,7 +93,7 @@ def _refuse(problem: LoanProblem) -> None:
 @bp.doc(tags=TAGS, summary="List loans", description="Every member sees the household's loans.")
 def list_loans(query: dict[str, Any]):
     body, headers = paginate(loans_matching(query), query["page"], query["per_page"])
-    today = date.today()
+    today = clock.today()
     body["items"] = [loan_out(loan, today) for loan in body["items"]]
     return body, 200, headers
 
@@ -110,7 +110,7 @@ def list_loans(query: dict[str, Any]):
 def create_loan(book_id: int, data: dict[str, Any]):
     book = get_or_404(Book, book_id, "book")
     try:
-        loan = lending.lend(book, data, by=caller().user, today=date.today())
+        loan = lending.lend(book, data, by=caller().user, today=clock.today())
     except LoanProblem as problem:
         _refuse(problem)
     save()
@@ -137,7 +137,7 @@ def get_loan(loan_id: int):
 def update_loan(loan_id: int, data: dict[str, Any]):
     loan = get_or_404(Loan, loan_id, "loan")
     try:
-        lending.update_loan(loan, data, today=date.today())
+        lending.update_loan(loan, data, today=clock.today())
     except LoanProblem as problem:
         _refuse(problem)
     save()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from apiflask.schemas import EmptySchema
 from flask import url_for
 from sqlalchemy import select
 
+from webapp import clock
 from webapp.api import bp
 from webapp.api.auth import caller
 from webapp.api.errors import abort
@@ -34,7 +34,7 @@ def _existing_reading(book_id: int) -> Reading:
 
 
 def _apply(reading: Reading, data: dict[str, Any]) -> None:
-    apply_reading_data(reading, data, today=date.today())
+    apply_reading_data(reading, data, today=clock.today())
 
 
 @bp.get("/books/<int:book_id>/reading")

@@ -9,14 +9,13 @@ a script recording a past read need not make the reading first.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from apiflask.schemas import EmptySchema
 from flask import url_for
 from sqlalchemy import select
 
-from webapp import reading_history
+from webapp import clock, reading_history
 from webapp.api import bp
 from webapp.api.auth import caller
 from webapp.api.errors import abort, field_errors
@@ -107,7 +106,7 @@ def create_read(book_id: int, data: dict[str, Any]):
         db.session.add(reading)
     try:
         read = reading_history.add_read(
-            reading, data["outcome"], data.get("started_on"), data.get("ended_on"), today=date.today()
+            reading, data["outcome"], data.get("started_on"), data.get("ended_on"), today=clock.today()
         )
     except ReadProblem as problem:
         _refuse(problem)
@@ -140,7 +139,7 @@ def update_read(book_id: int, read_id: int, data: dict[str, Any]):
             data.get("outcome", read.outcome),
             data.get("started_on", read.started),
             data.get("ended_on", read.ended),
-            today=date.today(),
+            today=clock.today(),
         )
     except ReadProblem as problem:
         _refuse(problem)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -11,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.journal import bp
 from webapp.journal.charts import bar_chart
@@ -222,7 +221,7 @@ def set_goal() -> Response | tuple[str, int]:
     form = GoalForm()
     if not form.validate_on_submit():
         return render_dashboard(form), 422
-    year = date.today().year
+    year = clock.today().year
     goal = db.session.scalar(
         select(ReadingGoal).where(ReadingGoal.user_id == current_user.id, ReadingGoal.year == year)
     )
@@ -238,7 +237,7 @@ def set_goal() -> Response | tuple[str, int]:
 @bp.get("/dashboard/year")
 @login_required
 def this_year_in_review() -> Response:
-    return redirect(url_for("journal.year_in_review", year=date.today().year))
+    return redirect(url_for("journal.year_in_review", year=clock.today().year))
 
 
 @bp.get("/dashboard/year/<int:year>")
@@ -258,12 +257,12 @@ def year_in_review(year: int) -> str:
             "Month",
             review.by_month,
         ),
-        this_year=date.today().year,
+        this_year=clock.today().year,
     )
 
 
 def render_dashboard(goal_form: GoalForm) -> str:
-    today = date.today()
+    today = clock.today()
     months = last_twelve_months(current_user.id, today)
     goal = goal_progress(current_user.id, today.year)
     if goal_form.target_books.data is None and not goal_form.errors:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp import clock
 from webapp.auth.forms import EmptyForm
 from webapp.auth.navigation import is_local_path
 from webapp.catalogue import (
@@ -250,7 +249,7 @@ def update_reading(book_id: int):
     fragment = request.headers.get("X-Fragment") == "reading"
     if form.validate_on_submit():
         reading = reading_to_update(current_user, book)
-        apply_reading_data(reading, form.reading_data(), today=date.today())
+        apply_reading_data(reading, form.reading_data(), today=clock.today())
         db.session.commit()
         if fragment:
             form = ReadingForm(formdata=None)

@@ -4,7 +4,6 @@ field, what is wrong; the routes save only what a valid form hands over."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from webapp import clock
 from webapp.catalogue import check_series, parse_series_lines, split_author_names
 from webapp.isbn import InvalidISBN, isbn10_to_isbn13, isbn13_to_isbn10, normalize_isbn10, normalize_isbn13
 from webapp.library.listing import PAGE_SIZES, SORTS
@@ -53,7 +53,7 @@ YEAR_RANGE = NumberRange(
 
 def latest_allowed_year() -> int:
     """Next year's books are announced and pre-ordered; later ones are typos."""
-    return date.today().year + 1
+    return clock.today().year + 1
 
 
 def _blank_to_none(value: Any) -> Any:

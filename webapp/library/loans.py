@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import HiddenField, StringField
 from wtforms.validators import Optional
 
+from webapp import clock
 from webapp.auth.forms import EmptyForm
 from webapp.auth.navigation import is_local_path
 from webapp.extensions import db
@@ -127,7 +128,7 @@ def short_date(value: date | None, reference: date | None = None) -> str:
     """ "1 Apr" within the year of ``reference`` (default today), "1 Apr 2027" otherwise."""
     if value is None:
         return ""
-    if value.year == (reference or date.today()).year:
+    if value.year == (reference or clock.today()).year:
         return f"{value:%-d %b}"
     return f"{value:%-d %b %Y}"
 
@@ -162,7 +163,7 @@ def copies_panel(book: Book, return_forms: Mapping[int, ReturnForm] | None = Non
     """What templates/library/_copies.html shows; the return route hands in the form
     that failed, so it comes back with its message. Lending has a page of its own: its
     form on the book page cost every view of the book for the rare loan."""
-    today = date.today()
+    today = clock.today()
     loans = list(book.loans)  # newest first (Book.loans' order)
     open_loans = sorted((loan for loan in loans if loan.is_open), key=_open_order)
     past = [loan for loan in loans if not loan.is_open]
@@ -224,7 +225,7 @@ def lend_copy(book_id: int):
     form = LendForm()
     if form.validate_on_submit():
         try:
-            loan = lend(book, form.loan_data(), by=current_user._get_current_object(), today=date.today())
+            loan = lend(book, form.loan_data(), by=current_user._get_current_object(), today=clock.today())
         except LoanProblem as problem:
             show_problem(form, problem)
         else:
@@ -245,7 +246,7 @@ def return_loan(loan_id: int):
         flash(f"This copy came back on {loan.returned_on:%-d %b %Y} already.", "success")
         return _back_to(form.next.data, loan.book)
     try:
-        mark_returned(loan, today=date.today(), on=form.returned_on.data)
+        mark_returned(loan, today=clock.today(), on=form.returned_on.data)
     except LoanProblem as problem:
         show_problem(form, problem)
         return book_page_again(_book_with_panel(loan.book_id), return_forms={loan.id: form})
@@ -263,7 +264,7 @@ def edit_loan(loan_id: int):
         form.fill_from(loan)
     elif form.validate_on_submit():
         try:
-            update_loan(loan, form.loan_data(), today=date.today())
+            update_loan(loan, form.loan_data(), today=clock.today())
         except LoanProblem as problem:
             show_problem(form, problem)
         else:
@@ -313,7 +314,7 @@ def loans():
         rows = list(page.items)
     else:
         rows = list(db.session.scalars(open_loans_query().options(with_book)).unique())
-    today = date.today()
+    today = clock.today()
     forms = {loan.id: return_form_for(loan) for loan in rows if loan.is_open}
     for form in forms.values():
         form.next.data = url_for("library.loans")

@@ -13,13 +13,13 @@ template finds the refused form), the read's own page for an edit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from webapp import clock
 from webapp.auth.forms import EmptyForm
 from webapp.catalogue import reading_for, reading_to_update
 from webapp.extensions import db
@@ -113,7 +113,9 @@ def add_read_page(book_id: int):
     if form.validate_on_submit():
         reading = reading_to_update(current_user, book)
         try:
-            add_read(reading, form.outcome.data, form.started_on.data, form.ended_on.data, today=date.today())
+            add_read(
+                reading, form.outcome.data, form.started_on.data, form.ended_on.data, today=clock.today()
+            )
         except ReadProblem as problem:
             db.session.rollback()  # a reading made just for this read goes too
             form.add_problems(problem.errors)
@@ -133,7 +135,9 @@ def edit_read_page(book_id: int, read_id: int):
         form.fill_from(read)
     elif form.validate_on_submit():
         try:
-            update_read(read, form.outcome.data, form.started_on.data, form.ended_on.data, today=date.today())
+            update_read(
+                read, form.outcome.data, form.started_on.data, form.ended_on.data, today=clock.today()
+            )
         except ReadProblem as problem:
             db.session.rollback()
             form.add_problems(problem.errors)
@@ -164,7 +168,7 @@ def read_again_page(book_id: int):
         abort(400)
     reading = reading_for(current_user, book) or abort(404)
     try:
-        read_again(reading, today=date.today())
+        read_again(reading, today=clock.today())
     except ReadProblem as problem:
         db.session.rollback()
         return _refused(book, ReadsPanel(again_error="; ".join(problem.errors.values())))

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from datetime import date
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import DataError, IntegrityError
 
+from webapp import clock
 from webapp.catalogue import apply_book_data, authors_from_names, check_series, set_series
 from webapp.covers import InvalidCover, read_cover, remove_cover, store_cover
 from webapp.extensions import db
@@ -533,7 +533,7 @@ def _import_reading(
         reading.rating_halves = max(1, min(10, int(imported.rating * 2 + 0.5)))
     for read in _new_reads(reading, imported.reads):
         try:
-            added = add_read(reading, read.outcome, read.started, read.ended, today=date.today())
+            added = add_read(reading, read.outcome, read.started, read.ended, today=clock.today())
         except ReadProblem as problem:
             report.warn(record.row, f"row {record.row}: a read was left out ({problem})")
             continue
@@ -651,7 +651,7 @@ def _add_loan(
         "returned_on": imported.returned_on,
         "note": (imported.note or "").strip()[:LOAN_NOTE_MAX_LENGTH] or None,
     }
-    errors = check_loan(book, values, date.today())
+    errors = check_loan(book, values, clock.today())
     if errors:
         report.warn(
             record.row,

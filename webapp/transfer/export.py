@@ -41,6 +41,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
+from webapp import clock
 from webapp.covers import cover_path
 from webapp.extensions import db
 from webapp.isbn import isbn10_to_isbn13, isbn13_to_isbn10
@@ -153,7 +154,7 @@ def media_type(format: str) -> str:
 def export_file_name(format: str, today: date | None = None) -> str:
     """``shelfmark-export-2026-12-04.zip`` and the like: what a download is saved as."""
     _check(format)
-    return _FILE_NAMES[format].format(day=(today or date.today()).isoformat())
+    return _FILE_NAMES[format].format(day=(today or clock.today()).isoformat())
 
 
 def _check(format: str) -> None:
